@@ -1,0 +1,180 @@
+"""Fixtures shared by the whole suite.
+
+The database is SQLite in a temp dir, or PostgreSQL when DATABASE_URL is set (CI runs
+both). The schema is created once per session; every test starts from empty tables.
+"""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parent.parent
+_INSTANCE = tempfile.mkdtemp(prefix="hailong-test-instance-")
+os.environ["HAILONG_INSTANCE_PATH"] = _INSTANCE
+
+from webapp import create_app  # noqa: E402  (instance path must be set first)
+from webapp.extensions import db  # noqa: E402
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return "sqlite:///" + os.path.join(_INSTANCE, "test.db")
+
+
+DATABASE_URL = _database_url()
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+def make_app(**overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "PUBLIC_BASE_URL": "http://localhost",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if IS_POSTGRES:
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def _schema():
+    """Create the schema once, from the migrations (so they are exercised everywhere)."""
+    app = make_app()
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    yield
+    shutil.rmtree(_INSTANCE, ignore_errors=True)
+
+
+@pytest.fixture
+def app(_schema):
+    app = make_app()
+    with app.app_context():
+        empty_all_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(app, runner):
+    """The packaged demo data: District 1's units, surveys and targets."""
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+# --- helpers for tests that start real servers -------------------------------------------
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(**extra) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": DATABASE_URL,
+            "HAILONG_INSTANCE_PATH": _INSTANCE,
+            "FLASK_SECRET_KEY": TEST_SECRET,
+            "FLASK_SESSION_COOKIE_SECURE": "false",
+            "FLASK_REMEMBER_COOKIE_SECURE": "false",
+        }
+    )
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn_server(workers: int = 2, **env_extra):
+    """Run `gunicorn wsgi:app` on a free loopback port; yields its base URL."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = server_env(FLASK_PUBLIC_BASE_URL=base_url, **env_extra)
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    proc = subprocess.Popen(
+        [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base_url + "/healthz", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(proc.stderr.read().decode()[-3000:]) from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def live_server(seeded):
+    """gunicorn with 2 workers on the test database, seeded."""
+    with gunicorn_server() as url:
+        yield url
+
+
+def engine_for_checks():
+    return create_engine(DATABASE_URL)

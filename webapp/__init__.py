@@ -1,0 +1,98 @@
+"""Hài Lòng: the application factory."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from webapp import config as config_module
+from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+        instance_path=os.environ.get("HAILONG_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_object(config_module.DefaultConfig)
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url_from_env(app.instance_path)
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.update(test_config)
+    config_module.ensure_secret_key(app)
+    logging.basicConfig(level=logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    import webapp.models  # noqa: F401  (registers every table)
+    from webapp.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _tune_sqlite)
+
+
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    """WAL lets readers and one writer work together; wait for locks instead of failing."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from webapp.auth import login_setup
+    from webapp.core.routes import bp as core_bp
+
+    login_setup.init(app)
+    app.register_blueprint(core_bp)
+
+
+def register_hooks(app: Flask) -> None:
+    from webapp.access import enforce_access
+    from webapp.errors import register_error_handlers
+    from webapp.security import add_security_headers
+
+    app.before_request(enforce_access)
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from webapp.auth.cli import users_cli
+    from webapp.kiosk.cli import kiosks_cli
+    from webapp.surveys.cli import surveys_cli
+    from webapp.sync.cli import responses_cli
+    from webapp.units.cli import demo_cli, units_cli
+
+    for group in (demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, responses_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,83 @@
+"""Who may use which route.
+
+Every view declares its audience with `@allow(...)`; a view without a declaration is
+refused (403) so that a forgotten rule fails closed. The route x role test matrix walks
+`app.url_map` and reads the same declarations.
+
+Audiences: "public", "kiosk" (Bearer device token), and the user roles
+"admin", "manager", "auditor". Managers are further limited to their own units by
+`require_unit_access` inside the view, because the unit comes from the URL.
+"""
+
+from collections.abc import Callable
+
+from flask import abort, current_app, g, request
+from flask_login import current_user
+
+AUDIENCES = frozenset({"public", "kiosk", "admin", "manager", "auditor"})
+ANY_USER = ("admin", "manager", "auditor")
+READERS = ANY_USER  # read-only pages
+WRITERS = ("admin",)  # changes to district-wide data
+
+
+def allow(*audiences: str) -> Callable:
+    unknown = set(audiences) - AUDIENCES
+    if not audiences or unknown:
+        raise ValueError(f"unknown audiences {unknown or audiences}")
+
+    def decorate(view):
+        view.allowed_audiences = frozenset(audiences)
+        return view
+
+    return decorate
+
+
+def audiences_of(view) -> frozenset[str] | None:
+    return getattr(view, "allowed_audiences", None)
+
+
+def enforce_access() -> None:
+    """before_request hook: apply the view's declared audience."""
+    if request.endpoint is None:  # 404/405 are answered by the router
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    audiences = audiences_of(view)
+    if audiences is None:
+        current_app.logger.error("route %s has no @allow rule; refusing", request.endpoint)
+        abort(403)
+    if "public" in audiences:
+        return
+    if "kiosk" in audiences:
+        from webapp.kiosk.services import authenticate_kiosk  # avoids an import cycle
+
+        g.kiosk = authenticate_kiosk(request.headers.get("Authorization", ""))
+        return
+    if not current_user.is_authenticated:
+        abort(401)
+    if current_user.role not in audiences:
+        abort(403)
+
+
+def visible_unit_ids(user) -> set[int] | None:
+    """Units a user may see: None means all (admin, auditor); managers get theirs + children."""
+    if user.role in ("admin", "auditor"):
+        return None
+    ids: set[int] = set()
+    stack = list(user.units)
+    while stack:
+        unit = stack.pop()
+        if unit.id not in ids:
+            ids.add(unit.id)
+            stack.extend(unit.children)
+            stack.extend(unit.predecessors)
+    return ids
+
+
+def can_see_unit(user, unit) -> bool:
+    ids = visible_unit_ids(user)
+    return ids is None or unit.id in ids
+
+
+def require_unit_access(unit) -> None:
+    if not can_see_unit(current_user, unit):
+        abort(403)

@@ -1,0 +1,68 @@
+"""Accounts: creation with a password policy, and password checks."""
+
+import re
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from webapp.audit.services import record
+from webapp.auth.models import ROLES, User
+from webapp.extensions import db
+from webapp.units.models import Unit
+
+MIN_PASSWORD_LENGTH = 10
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+COMMON_PASSWORDS = {
+    "password", "password1", "password123", "123456789", "1234567890", "12345678910",
+    "qwertyuiop", "matkhau123", "admin12345", "iloveyou12", "abc123456789",
+}  # fmt: skip
+
+
+class AccountError(ValueError):
+    pass
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Why a password is too weak, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "the password is too easy to guess"
+    local = email.split("@")[0].lower()
+    if len(local) >= 4 and local in password.lower():
+        return "the password must not contain the e-mail name"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(email: str, role: str, password: str, units: list[Unit] = ()) -> User:
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise AccountError(f"invalid e-mail address {email!r}")
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: use {', '.join(ROLES)}")
+    if role == "manager" and not units:
+        raise AccountError("a manager must be bound to at least one unit (--unit)")
+    if role != "manager" and units:
+        raise AccountError("only managers are bound to units; admins and auditors see all")
+    if find_user(email):
+        raise AccountError(f"a user with e-mail {email} already exists")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
+    user = User(email=email, role=role, password_hash=hash_password(password), units=list(units))
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", target=email, role=role, units=[u.slug for u in units])
+    return user
+
+
+def check_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)

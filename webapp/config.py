@@ -1,0 +1,99 @@
+"""Configuration: defaults here, overridden by `DATABASE_URL` and `FLASK_*` variables.
+
+Every key below can be set from the environment with Flask's prefix, e.g.
+`FLASK_KIOSK_RESET_SECONDS=10` (values are parsed as JSON, so numbers and booleans work).
+"""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class DefaultConfig:
+    # Deployment: production refuses to start without an explicit secret key.
+    PRODUCTION = False
+    SECRET_KEY: str | None = None
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # derived from DATABASE_URL
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Sessions and cookies. Set FLASK_SESSION_COOKIE_SECURE=false only for plain-HTTP localhost.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a form left open all shift must still submit
+
+    # Languages and time.
+    BABEL_DEFAULT_LOCALE = "vi"
+    LANGUAGES = ("vi", "en")
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+
+    # Where links in PDFs, QR codes and enrollment URLs point.
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+
+    # Kiosk behaviour (SPEC section 5).
+    KIOSK_RESET_SECONDS = 8
+    KIOSK_IDLE_SECONDS = 45
+    KIOSK_COOLDOWN_SECONDS = 5
+    KIOSK_ENROLL_CODE_TTL_HOURS = 24
+
+    # Sync limits (SPEC section 9).
+    SYNC_MAX_RESPONSES = 500
+    SYNC_MAX_BYTES = 1024 * 1024
+    CLOCK_SKEW_TOLERANCE_SECONDS = 120
+
+    # Anti-gaming flags (SPEC section 7): open and configurable.
+    FLAG_BURST_COUNT = 10  # more than this many responses from one kiosk ...
+    FLAG_BURST_SECONDS = 60  # ... within this many seconds is a burst
+    OFFICE_HOURS_START = "07:00"
+    OFFICE_HOURS_END = "18:00"
+    OFFICE_WEEKDAYS = (0, 1, 2, 3, 4, 5)  # Monday..Saturday morning service is common
+
+    # Figures (SPEC section 4).
+    MIN_N = 30
+
+    # Rate limits (Flask-Limiter). Use a shared store (redis://) behind a load balancer.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    ENROLL_RATE_LIMIT = "10 per minute"
+    SYNC_RATE_LIMIT = "120 per minute"
+
+    # Reports (SPEC section 8).
+    ISSUING_BODY_VI = "ỦY BAN NHÂN DÂN QUẬN 1"
+    ISSUING_BODY_EN = "DISTRICT 1 PEOPLE'S COMMITTEE"
+    SIGNING_P12_PATH: str | None = None
+    SIGNING_P12_PASSWORD: str | None = None
+    TIMESTAMP_URL: str | None = None
+
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+
+def database_url_from_env(instance_path: str) -> str:
+    """`DATABASE_URL` if set (psycopg 3 driver for PostgreSQL), else SQLite in instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "hailong.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def ensure_secret_key(app) -> None:
+    """Production needs FLASK_SECRET_KEY; development keeps a generated one in instance/."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["PRODUCTION"]:
+        raise RuntimeError("FLASK_SECRET_KEY must be set when FLASK_PRODUCTION is true")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+        log.warning("Generated a development secret key in %s", key_file)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

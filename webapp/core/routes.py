@@ -1,0 +1,32 @@
+"""Health check and language switch."""
+
+from flask import Blueprint, current_app, jsonify, redirect, request, session
+from sqlalchemy import text
+
+from webapp.access import allow
+from webapp.extensions import db
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+@allow("public")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"
+        current_app.logger.exception("health check failed")
+        db.session.rollback()
+        return jsonify(status="error", message="database unavailable"), 503
+    return jsonify(status="ok")
+
+
+@bp.get("/language/<code>")
+@allow("public")
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.referrer or "/"
+    if not target.startswith(request.host_url):  # never redirect off-site
+        target = "/"
+    return redirect(target)

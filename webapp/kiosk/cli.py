@@ -1,0 +1,52 @@
+"""`flask kiosks …`."""
+
+import click
+import segno
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from webapp.cli_utils import commit_or_fail, unit_or_fail
+from webapp.extensions import db
+from webapp.kiosk.models import Kiosk
+from webapp.kiosk.services import create_kiosk, enrollment_url, revoke_kiosk
+
+kiosks_cli = AppGroup("kiosks", help="Kiosk tablets.")
+
+
+@kiosks_cli.command("create")
+@click.option("--unit", "unit_slug", required=True, help="Slug of the unit the tablet serves.")
+@click.option("--name", help="A name staff recognise, e.g. 'counter 2'.")
+@click.option("--qr", is_flag=True, help="Also print the enrollment URL as a QR code.")
+def create_command(unit_slug: str, name: str | None, qr: bool) -> None:
+    """Create a kiosk and print its one-time enrollment code and URL."""
+    unit = unit_or_fail(unit_slug)
+    if not unit.active:
+        click.echo(f"warning: unit {unit.slug} is retired (merged or closed)", err=True)
+    kiosk, code = create_kiosk(unit, name)
+    commit_or_fail("creating the kiosk")
+    url = enrollment_url(code)
+    click.echo(f"kiosk: {kiosk.id} {kiosk.name}")
+    click.echo(f"code: {code}")
+    click.echo(f"url: {url}")
+    click.echo(f"expires: {kiosk.enroll_code_expires_at.isoformat(timespec='minutes')}")
+    if qr:
+        segno.make(url, error="m").terminal(compact=True)
+
+
+@kiosks_cli.command("revoke")
+@click.argument("kiosk_id", type=int)
+def revoke_command(kiosk_id: int) -> None:
+    """Revoke a kiosk: its token stops working; its responses stay."""
+    kiosk = db.session.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        raise click.ClickException(f"unknown kiosk {kiosk_id}")
+    revoke_kiosk(kiosk)
+    commit_or_fail("revoking the kiosk")
+    click.echo(f"revoked kiosk {kiosk.id} ({kiosk.name})")
+
+
+@kiosks_cli.command("list")
+def list_command() -> None:
+    for kiosk in db.session.scalars(select(Kiosk).order_by(Kiosk.id)):
+        seen = kiosk.last_seen_at.isoformat(timespec="minutes") if kiosk.last_seen_at else "never"
+        click.echo(f"{kiosk.id:5} {kiosk.unit.slug:24} {kiosk.status:9} {seen:20} {kiosk.name}")

@@ -1,0 +1,25 @@
+"""Import every model so that SQLAlchemy's metadata (and Alembic) sees the whole schema."""
+
+from webapp.audit.models import AuditEvent
+from webapp.auth.models import User, user_units
+from webapp.kiosk.models import Kiosk
+from webapp.reports.models import Report
+from webapp.surveys.models import Survey, SurveyVersion
+from webapp.sync.models import QuarantinedResponse, Response
+from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
+
+__all__ = [
+    "AuditEvent",
+    "Kiosk",
+    "ProcedureDomain",
+    "QuarantinedResponse",
+    "Report",
+    "ReportGroup",
+    "Response",
+    "Survey",
+    "SurveyVersion",
+    "Unit",
+    "UnitType",
+    "User",
+    "user_units",
+]

@@ -1,0 +1,80 @@
+"""Reporting periods: `2024` (year), `2024-Q2` (quarter), `2024-04` (month).
+
+Periods are calendar periods in the district's time zone (Asia/Ho_Chi_Minh), turned into
+half-open UTC ranges [start, end) for queries.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str
+    kind: str  # year | quarter | month
+    first_day: date
+    end_day: date  # exclusive
+    tz: str = "Asia/Ho_Chi_Minh"
+
+    @property
+    def start(self) -> datetime:
+        return _local_midnight(self.first_day, self.tz)
+
+    @property
+    def end(self) -> datetime:
+        return _local_midnight(self.end_day, self.tz)
+
+    def months(self) -> list["Period"]:
+        """The calendar months inside the period, in order."""
+        result = []
+        day = self.first_day
+        while day < self.end_day:
+            result.append(parse_period(f"{day.year}-{day.month:02d}", self.tz))
+            day = _add_months(day, 1)
+        return result
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _local_midnight(day: date, tz: str) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+
+
+def parse_period(code: str, tz: str = "Asia/Ho_Chi_Minh") -> Period:
+    match = _PATTERN.match(code or "")
+    if not match:
+        raise PeriodError(f"invalid period {code!r}: use 2024, 2024-Q2 or 2024-04")
+    year = int(match["year"])
+    if match["quarter"]:
+        first = date(year, 3 * int(match["quarter"]) - 2, 1)
+        return Period(code, "quarter", first, _add_months(first, 3), tz)
+    if match["month"]:
+        first = date(year, int(match["month"]), 1)
+        return Period(code, "month", first, _add_months(first, 1), tz)
+    return Period(code, "year", date(year, 1, 1), date(year + 1, 1, 1), tz)
+
+
+def current_period(kind: str = "quarter", tz: str = "Asia/Ho_Chi_Minh") -> Period:
+    today = datetime.now(ZoneInfo(tz)).date()
+    if kind == "year":
+        return parse_period(f"{today.year}", tz)
+    if kind == "month":
+        return parse_period(f"{today.year}-{today.month:02d}", tz)
+    return parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}", tz)

@@ -1,0 +1,29 @@
+"""Generated, signed PDF summaries."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from webapp.dbtypes import UTCDateTime, utcnow
+from webapp.extensions import db
+from webapp.units.models import Unit
+
+
+class Report(db.Model):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    kind: Mapped[str] = mapped_column(String(20), default="unit")  # unit | summary
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    data_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    signer_fingerprint: Mapped[str] = mapped_column(String(64))
+    # Stored in the database so that any app server behind the load balancer can serve it.
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+
+    unit: Mapped[Unit] = relationship()
