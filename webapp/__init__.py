@@ -80,10 +80,12 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from webapp.access import enforce_access
     from webapp.errors import register_error_handlers
+    from webapp.i18n import template_globals
     from webapp.security import add_security_headers
 
     app.before_request(enforce_access)
     app.after_request(add_security_headers)
+    app.context_processor(template_globals)
     register_error_handlers(app)
 
 

@@ -1,6 +1,7 @@
 """Locale selection for pages: an explicit choice (stored in the session), then the user's."""
 
 from flask import current_app, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 
@@ -19,3 +20,7 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
+
+
+def template_globals() -> dict:
+    return {"current_locale": str(get_locale() or "vi")}
