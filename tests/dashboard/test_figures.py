@@ -20,9 +20,14 @@ FEB = datetime(2025, 2, 10, 3, 0, tzinfo=UTC)  # 10:00 local, a Monday
 # Wilson score intervals published by Newcombe (1998), Statistics in Medicine 17:857, method 3.
 @pytest.mark.parametrize(
     ("successes", "n", "low", "high"),
-    [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611),
-     (1, 29, 0.0061, 0.1718), (29, 29, 0.8830, 1.0)],
-)  # fmt: skip
+    [
+        (81, 263, 0.2553, 0.3662),
+        (15, 148, 0.0624, 0.1605),
+        (0, 20, 0.0, 0.1611),
+        (1, 29, 0.0061, 0.1718),
+        (29, 29, 0.8830, 1.0),
+    ],
+)
 def test_wilson_interval_matches_published_values(successes, n, low, high):
     got_low, got_high = wilson_interval(successes, n)
     assert got_low == pytest.approx(low, abs=5e-5)
@@ -58,8 +63,9 @@ def test_headline_counts_4_and_5_only_and_excludes_flagged(seeded):
         add_responses(kiosk, [5] * 20 + [4] * 7 + [3, 2, 1], at=FEB)
         # Flagged 5s would lift it to 93.9 %; they must not count.
         add_responses(kiosk, [5] * 3, at=FEB + timedelta(hours=2), flagged=True, flags=["burst"])
-        add_responses(kiosk, [5], at=FEB + timedelta(hours=3), flagged=True,
-                      flags=["burst", "outside_hours"])  # fmt: skip
+        add_responses(
+            kiosk, [5], at=FEB + timedelta(hours=3), flagged=True, flags=["burst", "outside_hours"]
+        )
         summary = unit_summary(get_unit("sai-gon"), Q1)
         head = summary.headline
         assert (head.satisfied, head.n) == (27, 30)
@@ -157,10 +163,19 @@ def test_questions_receipt_comments_and_hash(seeded):
         add_responses(kiosk, [5] * 3, at=FEB, answers={"receipt": "co", "staff": 4})
         unhappy = {"receipt": "khong", "problem": "cho_lau", "comment": "Chờ lâu quá"}
         add_responses(kiosk, [2], at=FEB + timedelta(hours=1), answers=unhappy)
-        add_responses(kiosk, [4], at=FEB + timedelta(hours=2),
-                      answers={"receipt": "khong_thu_phi", "comment": "Cảm ơn"})  # fmt: skip
-        add_responses(kiosk, [5], at=FEB + timedelta(hours=3), flagged=True,
-                      answers={"receipt": "khong", "comment": "hidden"})  # fmt: skip
+        add_responses(
+            kiosk,
+            [4],
+            at=FEB + timedelta(hours=2),
+            answers={"receipt": "khong_thu_phi", "comment": "Cảm ơn"},
+        )
+        add_responses(
+            kiosk,
+            [5],
+            at=FEB + timedelta(hours=3),
+            flagged=True,
+            answers={"receipt": "khong", "comment": "hidden"},
+        )
         summary = unit_summary(get_unit("cau-ong-lanh"), Q1)
         assert summary.receipt_not_received == {"count": 1, "n": 4, "pct": 25.0}
         stats = {q.id: q for q in summary.questions}

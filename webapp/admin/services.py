@@ -106,6 +106,8 @@ def retire_unit(unit: Unit, on: date) -> None:
 
 def merge_unit(unit: Unit, into: Unit, on: date, note: str | None = None) -> None:
     """Retire `unit` into `into`; its responses then count for `into` when asked."""
+    if not unit.active:
+        raise ManagementError("the unit is already retired")
     if unit.id == into.id:
         raise ManagementError("a unit cannot be merged into itself")
     if not into.active:

@@ -8,7 +8,7 @@ Rules kept by every chart:
 - only SVG presentation attributes (fill, stroke, font-size…), never `style=`;
 - `font-family` on the <svg> element (WeasyPrint ignores the page stylesheet inside SVG);
 - `role="img"` with <title> and <desc> as the text alternative; callers also show a table;
-- a viewBox and width="100%" so the chart scales down to a phone screen;
+- a viewBox with its natural size; the stylesheet caps it at 100 % width for phones;
 - all labels arrive pre-formatted (the caller formats numbers for the locale).
 """
 
@@ -42,7 +42,8 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Mar
     uid = f"chart{next(_ids)}"
     # Every dynamic part is escaped above or numeric: safe to mark as markup.
     return Markup(  # noqa: S704
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        f' width="{width}" height="{height}"'
         f' role="img" aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" font-size="13"'
         f' fill="{INK}" preserveAspectRatio="xMidYMid meet">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
@@ -138,7 +139,7 @@ def trend(
 ) -> Markup:
     """Vertical trend by month: dots with interval whiskers, joined where data exist."""
     left, right, top, bottom = 48, 16, 16, 40
-    plot_w = max(240, 90 * len(points))
+    plot_w = max(360, 130 * len(points))
     plot_h = 180
     width, height = left + plot_w + right, top + plot_h + bottom
     floor = _scale_floor(points, target)

@@ -30,8 +30,8 @@ def overview_xlsx(rows: list[dict], period: Period, locale: str, generated: str)
         _("Satisfied"),
         _("n"),
         _("Satisfied %"),
-        _("95% interval low"),
-        _("95% interval high"),
+        _("Lower bound, 95 CI"),
+        _("Upper bound, 95 CI"),
         _("Target %"),
         _("Verdict"),
     ]
