@@ -40,6 +40,8 @@ def enforce_access() -> None:
     """before_request hook: apply the view's declared audience."""
     if request.endpoint is None:  # 404/405 are answered by the router
         return
+    if request.endpoint == "static" or request.endpoint.endswith(".static"):
+        return  # stylesheets and scripts are public files
     view = current_app.view_functions.get(request.endpoint)
     audiences = audiences_of(view)
     if audiences is None:
