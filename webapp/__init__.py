@@ -75,6 +75,9 @@ def register_blueprints(app: Flask) -> None:
 
     login_setup.init(app)
     app.register_blueprint(core_bp)
+    from webapp.reports.routes import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
 
 
 def register_hooks(app: Flask) -> None:
@@ -98,3 +101,6 @@ def register_cli(app: Flask) -> None:
 
     for group in (demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, responses_cli):
         app.cli.add_command(group)
+    from webapp.reports.cli import reports_cli
+
+    app.cli.add_command(reports_cli)

@@ -37,7 +37,6 @@ INFO_KEYS = {
 }
 
 
-
 def N_(message: str) -> str:
     """Marks a message for extraction; views translate it with gettext() in their locale."""
     return message
@@ -116,7 +115,7 @@ def verify_pdf(
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    if not data.lstrip()[:5] == b"%PDF-":
+    if b"%PDF-" not in data[:1024]:  # the header may follow a few junk bytes (ISO 32000)
         return _result("not_pdf", data)
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
