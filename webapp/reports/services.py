@@ -213,8 +213,10 @@ def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
                 for m, s in zip(months, summary.months, strict=True)
             ],
             target,
-            gettext("Satisfied % by month"),
-            gettext("Satisfied percentage per month with 95 % interval and the target line."),
+            gettext("Satisfaction by month"),
+            gettext(
+                "Satisfied percentage per month with the 95-percent interval and the target line."
+            ),
             target_label,
         ),
         "hours": charts.columns(
@@ -234,8 +236,8 @@ def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
         charts_svg["groups"] = charts.interval_rows(
             [chart_point(g["name"][locale], g["share"], locale) for g in summary.groups],
             None,
-            gettext("Satisfied % by procedure-domain group"),
-            gettext("Satisfied percentage per group with 95 % interval."),
+            gettext("Satisfaction by procedure-domain group"),
+            gettext("Satisfied percentage per group with the 95-percent interval."),
         )
     return {
         "headline": headline,
@@ -347,8 +349,8 @@ def summary_section(unit: Unit, period: Period, locale: str) -> tuple[dict, dict
             charts.interval_rows(
                 ranked_points,
                 None,
-                gettext("Satisfied % by unit"),
-                gettext("Satisfied percentage per unit with 95 % interval."),
+                gettext("Satisfaction by unit"),
+                gettext("Satisfied percentage per unit with the 95-percent interval."),
             )
             if ranked_points
             else None
@@ -463,14 +465,14 @@ def build_pdf(unit: Unit, period: Period, locale: str, computed: ReportData, sec
         locale=locale,
         tz=current_app.config["TIMEZONE"],
         timestamp_url=current_app.config.get("TIMESTAMP_URL") or None,
-        reason=gettext_in(locale, "Satisfaction survey report"),
+        reason=signing_reason(locale),
         location=issuing_body(locale),
     )
 
 
-def gettext_in(locale: str, message: str) -> str:
+def signing_reason(locale: str) -> str:
     with force_locale(locale):
-        return gettext(message)
+        return gettext("Satisfaction survey report")
 
 
 def cached_report(unit: Unit, period: Period, locale: str, kind: str, data_sha256: str):
