@@ -79,6 +79,16 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from webapp.admin.routes import bp as admin_bp
+    from webapp.auth.routes import bp as auth_bp
+    from webapp.dashboard import formatting
+    from webapp.dashboard.routes import bp as dashboard_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(admin_bp)
+    formatting.register(app)
+
 
 def register_hooks(app: Flask) -> None:
     from webapp.access import enforce_access
@@ -93,6 +103,7 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    import webapp.dashboard.cli  # noqa: F401  (adds `flask demo responses` to the demo group)
     from webapp.auth.cli import users_cli
     from webapp.kiosk.cli import kiosks_cli
     from webapp.surveys.cli import surveys_cli

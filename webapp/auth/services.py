@@ -66,3 +66,32 @@ def create_user(email: str, role: str, password: str, units: list[Unit] = ()) ->
 
 def check_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same answer for every failure)."""
+    user = find_user(email or "")
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal which e-mails exist.
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password(user, password or "") or not user.active:
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> str | None:
+    """Change the user's password; returns why not (translated) or None on success."""
+    from flask_babel import gettext as _
+
+    if not check_password(user, current):
+        return _("The current password is wrong.")
+    problem = password_problem(new, user.email)
+    if problem:
+        return _("The new password is too weak: %(reason)s.", reason=problem)
+    user.password_hash = hash_password(new)
+    record("auth.password_change", target=user.email)
+    return None
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")

@@ -1,0 +1,218 @@
+"""Management operations. They validate, change rows, write the audit log and flush;
+the route commits (one commit per request) or rolls back on ManagementError."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from webapp.audit.models import AuditEvent
+from webapp.audit.services import record
+from webapp.auth.models import ROLES, User
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
+from webapp.surveys.models import Survey
+from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
+from webapp.units.services import get_unit
+
+AUDIT_PAGE = 50
+
+
+class ManagementError(ValueError):
+    """A change refused for a reason the user can fix; the message is shown in the form."""
+
+
+def all_units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).order_by(Unit.active.desc(), Unit.slug)))
+
+
+def unit_types() -> list[UnitType]:
+    return list(db.session.scalars(select(UnitType).order_by(UnitType.code)))
+
+
+def report_groups() -> list[ReportGroup]:
+    return list(db.session.scalars(select(ReportGroup).order_by(ReportGroup.code)))
+
+
+def domains() -> list[ProcedureDomain]:
+    return list(db.session.scalars(select(ProcedureDomain).order_by(ProcedureDomain.code)))
+
+
+def _ancestors(unit: Unit):
+    seen = set()
+    while unit is not None and unit.id not in seen:
+        seen.add(unit.id)
+        yield unit
+        unit = unit.parent
+
+
+def save_unit(unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_slug, domain) -> Unit:
+    """Create (unit None) or edit a unit; the slug of an existing unit never changes."""
+    if db.session.get(UnitType, type_code) is None:
+        raise ManagementError(f"unknown unit type {type_code!r}")
+    parent = get_unit(parent_slug) if parent_slug else None
+    if parent_slug and parent is None:
+        raise ManagementError(f"unknown parent unit {parent_slug!r}")
+    if domain and db.session.get(ProcedureDomain, domain) is None:
+        raise ManagementError(f"unknown procedure domain {domain!r}")
+    if unit is None:
+        if get_unit(slug) is not None:
+            raise ManagementError(f"a unit with slug {slug!r} already exists")
+        unit = Unit(slug=slug)
+        db.session.add(unit)
+        action = "unit.create"
+    else:
+        if parent is not None and unit in list(_ancestors(parent)):
+            raise ManagementError("a unit cannot be placed under itself or its own children")
+        action = "unit.update"
+    before = {
+        "name_vi": unit.name_vi,
+        "name_en": unit.name_en,
+        "type": unit.type_code,
+        "parent": unit.parent.slug if unit.parent else None,
+        "domain": unit.default_domain_code,
+    }
+    unit.name_vi, unit.name_en, unit.type_code = name_vi.strip(), name_en.strip(), type_code
+    unit.parent = parent
+    unit.default_domain_code = domain or None
+    db.session.flush()
+    record(
+        action,
+        unit_id=unit.id,
+        target=unit.slug,
+        before=before,
+        after={
+            "name_vi": unit.name_vi,
+            "name_en": unit.name_en,
+            "type": type_code,
+            "parent": parent_slug or None,
+            "domain": domain or None,
+        },
+    )
+    return unit
+
+
+def retire_unit(unit: Unit, on: date) -> None:
+    """Retire without successor: history stays reportable under the unit's name."""
+    if not unit.active:
+        raise ManagementError("the unit is already retired")
+    unit.active = False
+    unit.retired_on = on
+    db.session.flush()
+    record("unit.retire", unit_id=unit.id, target=unit.slug, retired_on=on.isoformat())
+
+
+def merge_unit(unit: Unit, into: Unit, on: date, note: str | None = None) -> None:
+    """Retire `unit` into `into`; its responses then count for `into` when asked."""
+    if unit.id == into.id:
+        raise ManagementError("a unit cannot be merged into itself")
+    if not into.active:
+        raise ManagementError("merge into an active unit")
+    successor = into
+    seen = set()
+    while successor is not None and successor.id not in seen:  # no merge cycles
+        if successor.id == unit.id:
+            raise ManagementError("this merge would make a cycle")
+        seen.add(successor.id)
+        successor = successor.merged_into
+    unit.active = False
+    unit.retired_on = on
+    unit.merged_into = into
+    unit.merge_note = (note or "").strip() or None
+    db.session.flush()
+    record(
+        "unit.merge",
+        unit_id=unit.id,
+        target=unit.slug,
+        into=into.slug,
+        retired_on=on.isoformat(),
+        note=unit.merge_note,
+    )
+
+
+def set_targets(type_targets: dict[str, Decimal], group_targets: dict[str, Decimal]) -> int:
+    """Update targets; returns how many changed (each change is audited with old and new)."""
+    changed = 0
+    for model, values, kind in (
+        (UnitType, type_targets, "unit_type"),
+        (ReportGroup, group_targets, "report_group"),
+    ):
+        for code, value in values.items():
+            row = db.session.get(model, code)
+            if row is None:
+                raise ManagementError(f"unknown {kind} {code!r}")
+            value = Decimal(value).quantize(Decimal("0.01"))
+            if not Decimal(50) <= value <= Decimal(100):
+                raise ManagementError("targets lie between 50 and 100 %")
+            if Decimal(row.target_pct) != value:
+                record(
+                    "target.update",
+                    target=f"{kind}:{code}",
+                    before=str(row.target_pct),
+                    after=str(value),
+                )
+                row.target_pct = value
+                changed += 1
+    db.session.flush()
+    return changed
+
+
+def surveys() -> list[Survey]:
+    return list(db.session.scalars(select(Survey).order_by(Survey.key)))
+
+
+def retire_survey(survey: Survey) -> None:
+    if survey.retired_at is not None:
+        raise ManagementError("the survey is already retired")
+    survey.retired_at = utcnow()
+    db.session.flush()
+    record("survey.retire", target=survey.key)
+
+
+def update_user(user: User, *, role: str, unit_slugs: list[str], active: bool, by: User) -> None:
+    if role not in ROLES:
+        raise ManagementError(f"unknown role {role!r}")
+    units = [get_unit(s) for s in unit_slugs]
+    if any(u is None for u in units):
+        raise ManagementError("unknown unit")
+    if role == "manager" and not units:
+        raise ManagementError("a manager must be bound to at least one unit")
+    if role != "manager":
+        units = []
+    if user.id == by.id and (not active or role != "admin"):
+        raise ManagementError("you cannot disable or demote your own account")
+    before = {"role": user.role, "units": [u.slug for u in user.units], "active": user.active}
+    user.role, user.units, user.active = role, units, active
+    db.session.flush()
+    record(
+        "user.update",
+        target=user.email,
+        before=before,
+        after={"role": role, "units": [u.slug for u in units], "active": active},
+    )
+
+
+def audit_events(
+    *, action: str | None = None, unit: Unit | None = None, actor: str | None = None, page: int = 1
+) -> tuple[list[AuditEvent], bool]:
+    """Newest first, filtered; returns (events, has_more)."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if unit is not None:
+        query = query.where(AuditEvent.unit_id == unit.id)
+    if actor:
+        like = f"%{actor.strip().lower()}%"
+        query = query.outerjoin(User, User.id == AuditEvent.actor_user_id).where(
+            db.or_(db.func.lower(User.email).like(like), AuditEvent.actor_label.ilike(like))
+        )
+    rows = list(db.session.scalars(query.limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE)))
+    return rows[:AUDIT_PAGE], len(rows) > AUDIT_PAGE
+
+
+def audit_actions() -> list[str]:
+    return list(
+        db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    )

@@ -1,0 +1,79 @@
+"""XLSX export of the district overview (openpyxl), from the same figures as the page."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from webapp.periods import Period
+
+OK_FILL = PatternFill("solid", fgColor="D8EFDF")
+BAD_FILL = PatternFill("solid", fgColor="F6D6D3")
+
+
+def overview_xlsx(rows: list[dict], period: Period, locale: str, generated: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = period.code
+    sheet.append([_("District overview"), period.code, _("generated %(at)s", at=generated)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    header = [
+        _("Rank"),
+        _("Unit"),
+        _("Slug"),
+        _("Unit type"),
+        _("Satisfied"),
+        _("n"),
+        _("Satisfied %"),
+        _("95% interval low"),
+        _("95% interval high"),
+        _("Target %"),
+        _("Verdict"),
+    ]
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        share = row["share"]
+        if share.n == 0:
+            verdict = _("no answers")
+        elif not share.enough:
+            verdict = _("too few answers")
+        else:
+            verdict = _("meets the target") if share.meets_target else _("below the target")
+        sheet.append(
+            [
+                row["rank"],
+                row["unit_name"][locale],
+                row["unit_slug"],
+                row["unit_type"][locale],
+                share.satisfied,
+                share.n,
+                _rounded(share.pct),
+                _rounded(share.low),
+                _rounded(share.high),
+                float(share.target) if isinstance(share.target, Decimal) else share.target,
+                verdict,
+            ]
+        )
+        if share.meets_target is not None:
+            fill = OK_FILL if share.meets_target else BAD_FILL
+            for cell in sheet[sheet.max_row]:
+                cell.fill = fill
+    for column, width in zip(
+        "ABCDEFGHIJK", (6, 40, 24, 36, 10, 8, 12, 12, 12, 10, 22), strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A4"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)

@@ -1,0 +1,170 @@
+"""Dashboards: home, a unit's page, the district overview, CSV and XLSX downloads."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+
+from webapp.access import ANY_USER, allow, require_unit_access, visible_unit_ids
+from webapp.audit.services import record
+from webapp.dashboard import figures, services
+from webapp.dashboard.export import overview_xlsx
+from webapp.dashboard.formatting import when
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
+from webapp.periods import PeriodError
+from webapp.sync.export import csv_lines
+from webapp.units.services import get_unit
+
+bp = Blueprint("dashboard", __name__, template_folder="templates")
+COMMENTS_PER_PAGE = 20
+
+
+def _locale() -> str:
+    return str(get_locale() or "vi")
+
+
+def _period():
+    try:
+        return services.resolve_period(request.args.get("period"))
+    except PeriodError as exc:
+        abort(400, description=str(exc))
+
+
+def _unit_or_404(slug: str):
+    unit = get_unit(slug)
+    if unit is None:
+        abort(404)
+    require_unit_access(unit)
+    return unit
+
+
+@bp.get("/")
+@allow("public")
+def index():
+    """Signed-in staff land on their dashboard; everyone else on the sign-in page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.role == "manager" and len(current_user.units) == 1:
+        return redirect(url_for("dashboard.unit", slug=current_user.units[0].slug))
+    return redirect(url_for("dashboard.overview"))
+
+
+@bp.get("/overview")
+@allow(*ANY_USER)
+def overview():
+    period = _period()
+    unit_type = request.args.get("type") or None
+    types = services.unit_types_with_survey()
+    if unit_type and unit_type not in {t.code for t in types}:
+        abort(400, description=f"unknown unit type {unit_type!r}")
+    rows = _visible(figures.district_overview(period, unit_type))
+    locale = _locale()
+    chart = services.ranking_chart(rows, locale, _title(period)) if rows else None
+    return render_template(
+        "dashboard/overview.html",
+        rows=rows,
+        period=period,
+        unit_type=unit_type,
+        types=types,
+        chart=chart,
+        choices=services.period_choices(period),
+        locale=locale,
+    )
+
+
+def _title(period) -> str:
+    from flask_babel import gettext as _
+
+    return _("Satisfied %% by unit, %(period)s", period=period.code)
+
+
+def _visible(rows: list[dict]) -> list[dict]:
+    """Managers see only their units (and those units' children) in rankings."""
+    ids = visible_unit_ids(current_user)
+    if ids is None:
+        return rows
+    slugs = {u.slug for u in services.units_by_id(ids).values()}
+    return [r for r in rows if r["unit_slug"] in slugs]
+
+
+@bp.get("/overview.xlsx")
+@allow(*ANY_USER)
+def overview_export():
+    period = _period()
+    unit_type = request.args.get("type") or None
+    rows = _visible(figures.district_overview(period, unit_type))
+    body = overview_xlsx(rows, period, _locale(), when(utcnow()))
+    record("overview.export", target=period.code, unit_type=unit_type, format="xlsx")
+    db.session.commit()
+    return Response(
+        body,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="overview-{period.code}.xlsx"'},
+    )
+
+
+@bp.get("/units/<slug>")
+@allow(*ANY_USER)
+def unit(slug: str):
+    unit = _unit_or_404(slug)
+    period = _period()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    locale = _locale()
+    include = request.args.get("predecessors", "1") != "0"
+    summary = figures.unit_summary(
+        unit,
+        period,
+        include_predecessors=include,
+        locale=locale,
+        comments_limit=COMMENTS_PER_PAGE,
+        comments_offset=(page - 1) * COMMENTS_PER_PAGE,
+    )
+    children = figures.children_ranking(unit, period) if unit.children else []
+    pages = max(1, -(-summary.comments_total // COMMENTS_PER_PAGE))
+    return render_template(
+        "dashboard/unit.html",
+        unit=unit,
+        period=period,
+        summary=summary,
+        charts=services.unit_charts(summary, locale),
+        children=children,
+        kiosks=services.kiosk_health([unit.id]),
+        choices=services.period_choices(period),
+        page=page,
+        pages=pages,
+        include=include,
+        locale=locale,
+        min_n=figures.min_n(),
+        can_manage_kiosks=current_user.role in ("admin", "manager"),
+    )
+
+
+@bp.get("/units/<slug>/responses.csv")
+@allow(*ANY_USER)
+def responses_csv(slug: str):
+    """The same CSV as `flask responses export --unit SLUG --period P` (SPEC section 9)."""
+    unit = _unit_or_404(slug)
+    period = None
+    if request.args.get("period"):
+        period = _period()
+    record(
+        "responses.export", unit_id=unit.id, target=unit.slug, period=getattr(period, "code", None)
+    )
+    db.session.commit()
+    name = f"{unit.slug}-{period.code if period else 'all'}.csv"
+    current_app.logger.info("CSV export of %s for %s", name, current_user.email)
+    return Response(
+        stream_with_context(csv_lines(unit, period)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
