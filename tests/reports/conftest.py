@@ -56,19 +56,3 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     return subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
-
-
-def login_as(client, app, email: str) -> None:
-    """Log a user in by session (the login page belongs to another feature)."""
-    from webapp.auth.services import find_user
-    from webapp.extensions import login_manager
-
-    with app.app_context():
-        user_id = find_user(email).id
-    with app.test_request_context(headers={"User-Agent": "Werkzeug/test"}):
-        identifier = login_manager._session_identifier_generator()
-    client.environ_base["HTTP_USER_AGENT"] = "Werkzeug/test"
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
-        session["_id"] = identifier
