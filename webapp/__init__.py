@@ -70,23 +70,19 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from webapp.admin.routes import bp as admin_bp
     from webapp.auth import login_setup
+    from webapp.auth.routes import bp as auth_bp
     from webapp.core.routes import bp as core_bp
+    from webapp.dashboard import formatting
+    from webapp.dashboard.routes import bp as dashboard_bp
+    from webapp.reports.routes import bp as reports_bp
     from webapp.sync.api import bp as api_bp
 
     login_setup.init(app)
-    app.register_blueprint(core_bp)
-    app.register_blueprint(api_bp)
-
-    from webapp.admin.routes import bp as admin_bp
-    from webapp.auth.routes import bp as auth_bp
-    from webapp.dashboard import formatting
-    from webapp.dashboard.routes import bp as dashboard_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(admin_bp)
     formatting.register(app)
+    for blueprint in (core_bp, auth_bp, api_bp, dashboard_bp, admin_bp, reports_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_hooks(app: Flask) -> None:
@@ -105,9 +101,11 @@ def register_cli(app: Flask) -> None:
     import webapp.dashboard.cli  # noqa: F401  (adds `flask demo responses` to the demo group)
     from webapp.auth.cli import users_cli
     from webapp.kiosk.cli import kiosks_cli
+    from webapp.reports.cli import reports_cli
     from webapp.surveys.cli import surveys_cli
     from webapp.sync.cli import responses_cli
     from webapp.units.cli import demo_cli, units_cli
 
-    for group in (demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, responses_cli):
+    groups = (demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, responses_cli, reports_cli)
+    for group in groups:
         app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Signed PDF summaries per unit and period, and their public verification (SPEC section 8)."""

@@ -1,0 +1,160 @@
+"""`flask reports build` and `flask reports verify` (SPEC section 9)."""
+
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from webapp.cli_utils import commit_or_fail, period_or_fail, unit_or_fail
+from webapp.extensions import db
+from webapp.units.models import Unit, UnitType
+
+reports_cli = AppGroup("reports", help="Signed PDF reports.")
+
+_worker_app = None
+
+
+def default_units() -> list[str]:
+    """Active units with a questionnaire, plus active units with subordinate units (summaries)."""
+    units = db.session.scalars(
+        select(Unit).join(UnitType).where(Unit.active.is_(True)).order_by(Unit.slug)
+    ).all()
+    return [u.slug for u in units if u.type.survey_key or any(child.active for child in u.children)]
+
+
+def build_one(slug: str, period_code: str, locale: str, out_dir: str, force: bool) -> dict:
+    """Build (or take from the archive) one unit's signed PDF and write it to out_dir."""
+    from webapp.reports.services import audit, get_or_build_report
+
+    unit = unit_or_fail(slug)
+    period = period_or_fail(period_code)
+    result = get_or_build_report(unit, period, locale, force=force)
+    report = result.report
+    path = Path(out_dir) / f"{unit.slug}-{period.code}.pdf"
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(report.pdf)
+    tmp.replace(path)
+    audit(report, unit, "report.download", cached=not result.generated, file=str(path))
+    commit_or_fail(f"storing the report of {slug}")
+    return {"slug": slug, "path": str(path), "sha256": report.pdf_sha256, "new": result.generated}
+
+
+def _init_worker(config: dict, instance_path: str) -> None:
+    """Each worker process creates the app once and keeps it (imports + fonts are slow)."""
+    global _worker_app
+    os.environ["HAILONG_INSTANCE_PATH"] = instance_path
+    from webapp import create_app
+
+    _worker_app = create_app(config)
+
+
+def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
+    with _worker_app.app_context():
+        try:
+            return build_one(slug, period_code, locale, out_dir, force)
+        except click.ClickException as exc:
+            return {"slug": slug, "error": exc.message}
+        except Exception as exc:  # report and carry on with the other units
+            db.session.rollback()
+            return {"slug": slug, "error": f"{exc.__class__.__name__}: {exc}"}
+
+
+def _picklable_config(config) -> dict:
+    result = {}
+    for key, value in config.items():
+        if not key.isupper():
+            continue
+        try:
+            pickle.dumps(value)
+        except Exception:  # noqa: S112 - unpicklable settings are rebuilt by create_app
+            continue
+        result[key] = value
+    return result
+
+
+@reports_cli.command("build")
+@click.option("--period", "period_code", required=True, help="2024, 2024-Q2 or 2024-04.")
+@click.option("--unit", "slugs", multiple=True, help="Unit slug (repeatable); default: all.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
+@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True)
+@click.option("--force", is_flag=True, help="Render and sign again even if unchanged.")
+def build_command(period_code, slugs, out_dir, lang, workers, force) -> None:
+    """Write OUT/<unit>-<period>.pdf, signed, for each unit (unchanged ones from the archive)."""
+    period = period_or_fail(period_code)
+    slugs = [unit_or_fail(s).slug for s in slugs] or default_units()
+    if not slugs:
+        raise click.ClickException("no active unit to report on (run `flask demo seed`?)")
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    workers = min(workers, len(slugs))
+    results = []
+    with click.progressbar(length=len(slugs), label=f"Reports {period.code}") as bar:
+        if workers == 1:
+            for slug in slugs:
+                results.append(build_one(slug, period.code, lang, out_dir, force))
+                bar.update(1)
+        else:
+            db.session.remove()
+            db.engine.dispose()  # no pooled connection may cross the fork
+            app = current_app._get_current_object()
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=get_context("fork"),
+                initializer=_init_worker,
+                initargs=(_picklable_config(app.config), app.instance_path),
+            ) as pool:
+                futures = [
+                    pool.submit(_build_in_worker, s, period.code, lang, out_dir, force)
+                    for s in slugs
+                ]
+                for future in as_completed(futures):
+                    results.append(future.result())
+                    bar.update(1)
+    failed = [r for r in results if "error" in r]
+    for r in sorted(results, key=lambda r: r["slug"]):
+        if "error" in r:
+            click.echo(f"FAILED  {r['slug']}: {r['error']}", err=True)
+        else:
+            state = "new" if r["new"] else "unchanged"
+            click.echo(f"{r['path']}  sha256={r['sha256'][:16]}  {state}")
+    if failed:
+        raise click.ClickException(f"{len(failed)} of {len(results)} reports failed")
+
+
+@reports_cli.command("verify")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+def verify_command(files) -> None:
+    """Print VALID or INVALID per file; exit 0 only if every file is valid."""
+    from webapp.reports.signing import signing_identity
+    from webapp.reports.verification import verify_pdf
+
+    identity = signing_identity()
+    system_roots = bool(current_app.config.get("TIMESTAMP_URL"))
+    all_valid = True
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            click.echo(f"INVALID  {name}  cannot read the file: {exc.strerror}")
+            all_valid = False
+            continue
+        result = verify_pdf(data, identity, system_timestamp_roots=system_roots)
+        if result.valid:
+            dev = "  (development certificate)" if result.dev_certificate else ""
+            click.echo(
+                f"VALID  {name}  unit={result.unit} period={result.period} "
+                f"signer={result.signer!r} generated={result.generated_at} "
+                f"data_sha256={result.data_sha256}{dev}"
+            )
+        else:
+            all_valid = False
+            extra = f"  signer={result.signer!r}" if result.signer else ""
+            click.echo(f"INVALID  {name}  {result.message}{extra}")
+    if not all_valid:
+        raise SystemExit(1)

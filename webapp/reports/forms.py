@@ -1,0 +1,9 @@
+"""The public verification upload form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+
+
+class VerifyForm(FlaskForm):
+    file = FileField(_l("PDF report"), validators=[FileRequired(_l("Choose a PDF file."))])

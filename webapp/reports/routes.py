@@ -1,0 +1,180 @@
+"""Report download, the report list of a unit, and public verification (page and API)."""
+
+import hashlib
+from io import BytesIO
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+)
+from flask_babel import gettext
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from webapp.access import allow, require_unit_access
+from webapp.audit.models import AuditEvent
+from webapp.errors import APIError
+from webapp.extensions import csrf, db, limiter
+from webapp.periods import PeriodError, current_period, parse_period
+from webapp.reports import services
+from webapp.reports.forms import VerifyForm
+from webapp.reports.models import Report
+from webapp.reports.signing import signing_identity
+from webapp.reports.verification import MESSAGES, verify_pdf
+from webapp.units.services import get_unit
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+
+REPORT_ACTIONS = ("report.generate", "report.download")
+
+
+@bp.app_template_filter("css_string")
+def css_string(value) -> Markup:
+    """A quoted CSS string for `content:` in @page boxes (inside <style>, so no HTML escaping).
+
+    Backslash, quote and newline are CSS-escaped, and `<` too so that no value can close the
+    <style> element.
+    """
+    text = str(value).replace("\\", "\\5C ").replace('"', "\\22 ").replace("\n", " ")
+    return Markup('"' + text.replace("<", "\\3C ") + '"')  # noqa: S704 - escaped above
+
+
+def _unit_or_404(slug: str):
+    unit = get_unit(slug)
+    if unit is None:
+        abort(404)
+    require_unit_access(unit)
+    return unit
+
+
+def _period_or_400(code: str):
+    try:
+        return parse_period(code, current_app.config["TIMEZONE"])
+    except PeriodError as exc:
+        raise APIError(400, "invalid_period", str(exc)) from exc
+
+
+def _report_locale() -> str:
+    """Vietnamese unless `?lang=en` asks otherwise: the document's language is explicit."""
+    lang = request.args.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else "vi"
+
+
+@bp.get("/units/<slug>/reports/<period>.pdf")
+@allow("admin", "manager", "auditor")
+def report_pdf(slug: str, period: str):
+    unit = _unit_or_404(slug)
+    result = services.get_or_build_report(
+        unit, _period_or_400(period), _report_locale(), user=current_user
+    )
+    report = result.report
+    services.audit(report, unit, "report.download", cached=not result.generated)
+    db.session.commit()
+    response = send_file(
+        BytesIO(report.pdf),
+        mimetype="application/pdf",
+        download_name=f"{unit.slug}-{report.period}.pdf",
+        etag=report.pdf_sha256,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/units/<slug>/reports")
+@allow("admin", "manager", "auditor")
+def report_list(slug: str):
+    unit = _unit_or_404(slug)
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.unit_id == unit.id, AuditEvent.action.in_(REPORT_ACTIONS))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(200)
+    ).all()
+    tz = current_app.config["TIMEZONE"]
+    quarter = current_period("quarter", tz)
+    suggestions = [quarter.code, current_period("year", tz).code, current_period("month", tz).code]
+    rows = [
+        {
+            "at": services.fmt_datetime(e.at, "vi"),
+            "action": e.action,
+            "who": e.actor_user.email if e.actor_user else (e.actor_label or "–"),
+            "period": (e.details or {}).get("period"),
+            "locale": (e.details or {}).get("locale"),
+            "kind": (e.details or {}).get("kind"),
+            "pdf_sha256": (e.details or {}).get("pdf_sha256") or "",
+            "cached": (e.details or {}).get("cached"),
+        }
+        for e in events
+    ]
+    stored = db.session.scalar(
+        select(db.func.count()).select_from(Report).where(Report.unit_id == unit.id)
+    )
+    return render_template(
+        "reports/list.html",
+        unit={"slug": unit.slug, "name": unit.name(str(request.args.get("lang") or "vi"))},
+        unit_name_vi=unit.name_vi,
+        unit_name_en=unit.name_en,
+        events=rows,
+        suggestions=suggestions,
+        stored=stored,
+        kind=services.report_kind(unit),
+    )
+
+
+# --- public verification -----------------------------------------------------------------------
+
+
+def _verify_upload(data: bytes) -> dict:
+    app = current_app
+    result = verify_pdf(
+        data, signing_identity(), system_timestamp_roots=bool(app.config.get("TIMESTAMP_URL"))
+    )
+    payload = result.to_dict()
+    payload["message"] = gettext(MESSAGES[result.code])
+    known = services.known_report(hashlib.sha256(data).hexdigest()) if result.valid else None
+    payload["archived"] = known is not None
+    return payload
+
+
+def _limit_upload() -> None:
+    """Reports are a few hundred KB; refuse big uploads before reading them (413)."""
+    request.max_content_length = current_app.config.get("VERIFY_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def _verify_rate_limit() -> str:
+    return current_app.config.get("VERIFY_RATE_LIMIT", "30 per minute")
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@allow("public")
+@limiter.limit(_verify_rate_limit, methods=["POST"])
+def verify_page():
+    _limit_upload()
+    form = VerifyForm()
+    result = None
+    if form.validate_on_submit():
+        result = _verify_upload(form.file.data.read())
+    status = 400 if request.method == "POST" and result is None else 200
+    return render_template("reports/verify.html", form=form, result=result), status
+
+
+@bp.post("/api/v1/verify")
+@allow("public")
+@csrf.exempt
+@limiter.limit(_verify_rate_limit)
+def verify_api():
+    _limit_upload()
+    upload = request.files.get("file")
+    if upload is None:
+        raise APIError(400, "missing_file", "send the PDF as multipart form field 'file'")
+    data = upload.read()
+    if not data:
+        raise APIError(400, "empty_file", "the uploaded file is empty")
+    return jsonify(_verify_upload(data))
