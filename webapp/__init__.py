@@ -37,6 +37,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     config_module.ensure_secret_key(app)
     logging.basicConfig(level=logging.INFO)
+    # fontTools logs every subsetting step of the PDF fonts at INFO.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:
