@@ -72,9 +72,11 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from webapp.auth import login_setup
     from webapp.core.routes import bp as core_bp
+    from webapp.kiosk.routes import bp as kiosk_app_bp
 
     login_setup.init(app)
     app.register_blueprint(core_bp)
+    app.register_blueprint(kiosk_app_bp)
 
 
 def register_hooks(app: Flask) -> None:

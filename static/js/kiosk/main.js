@@ -1,0 +1,362 @@
+// The kiosk: screens, timers and wiring. State lives in IndexedDB (outbox + meta); this
+// module only decides what is on screen and when to write or sync.
+import { openKioskDb } from '../outbox/db.js';
+import { Outbox, payloadOf } from '../outbox/queue.js';
+import { Syncer } from '../outbox/sync.js';
+import { ApiError, enroll, fetchConfig } from './api.js';
+import { DEFAULT_LANGUAGE, Translator } from './i18n.js';
+import { StaffPanel, watchGesture } from './staff.js';
+import { FollowUp } from './survey.js';
+import { uuidv7 } from './uuid.js';
+
+const CONFIG_REFRESH_MS = 5 * 60 * 1000;
+const SAFETY_FLUSH_MS = 60 * 1000;
+const DEFAULT_SETTINGS = { reset_seconds: 8, idle_seconds: 45, cooldown_seconds: 5 };
+
+const boot = JSON.parse(document.getElementById('kiosk-boot').textContent);
+const $ = (selector) => document.querySelector(selector);
+const i18n = new Translator(boot.strings);
+
+const state = {
+  screen: 'loading',
+  token: null,
+  kiosk: null,
+  config: null,
+  etag: null,
+  persisted: false,
+  draft: null, // the survey being answered: {record, definition}
+  submitting: false,
+  cooldownUntil: 0,
+  reloadWhenIdle: false,
+};
+const timers = {};
+let outbox;
+let syncer;
+let followUp;
+let staff;
+
+function later(name, seconds, action) {
+  clearTimeout(timers[name]);
+  timers[name] = setTimeout(action, seconds * 1000);
+}
+
+function cancel(name) {
+  clearTimeout(timers[name]);
+}
+
+function settings() {
+  return { ...DEFAULT_SETTINGS, ...(state.config?.settings || {}) };
+}
+
+function show(name) {
+  for (const screen of document.querySelectorAll('[data-screen]')) screen.hidden = screen.dataset.screen !== name;
+  state.screen = name;
+  window.scrollTo(0, 0);
+}
+
+async function updateCount() {
+  $('[data-outbox-count]').textContent = String(await outbox.count());
+  staff?.refresh();
+}
+
+async function kioskHeaders() {
+  return {
+    'X-Kiosk-App-Version': boot.version,
+    'X-Kiosk-Queued': String(await outbox.count()),
+    'X-Kiosk-Storage-Persisted': state.persisted ? 'true' : 'false',
+  };
+}
+
+// ---------------------------------------------------------------- config and language
+
+function survey() {
+  return state.config?.surveys?.[0] || null;
+}
+
+function setLanguage(lang) {
+  i18n.lang = lang;
+  i18n.apply(document);
+  renderStart();
+}
+
+function renderStart() {
+  const unit = state.config?.unit;
+  $('[data-unit-name]').textContent = unit ? i18n.pick(unit.name) : i18n.t('app_name');
+  const current = survey();
+  const first = current?.definition?.questions?.[0];
+  $('[data-prompt]').textContent = first ? i18n.pick(first.text) : i18n.t('start_prompt');
+  for (const label of document.querySelectorAll('[data-scale]')) {
+    const value = Number(label.dataset.scale);
+    const entry = (current?.definition?.scale || []).find((s) => s.value === value);
+    label.textContent = entry ? i18n.pick(entry) : i18n.t(`rating_${value}`);
+  }
+  for (const button of document.querySelectorAll('[data-lang]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === i18n.lang));
+  }
+  renderCooldown();
+}
+
+function applyConfig(config) {
+  state.config = config;
+  i18n.merge(config.strings);
+  if (state.screen === 'start' || state.screen === 'loading') {
+    i18n.apply(document);
+    renderStart();
+    if (state.screen === 'loading' && state.token) show('start'); // it was waiting for this
+  }
+}
+
+function validConfig(config) {
+  return Boolean(config && Array.isArray(config.surveys) && config.unit);
+}
+
+async function refreshConfig() {
+  if (!state.token) return;
+  try {
+    const reply = await fetchConfig({ token: state.token, etag: state.etag, headers: await kioskHeaders() });
+    if (reply.status === 304) return;
+    if (!validConfig(reply.config)) throw new Error('invalid config');
+    if (reply.offlineCopy) {
+      // The service worker's copy (no network): only useful if we have nothing better.
+      if (!state.config && reply.config.kiosk?.id === state.kiosk?.id) applyConfig(reply.config);
+      return;
+    }
+    state.etag = reply.etag;
+    await outbox.setMetas({ config: reply.config, config_etag: reply.etag || undefined });
+    applyConfig(reply.config);
+  } catch (error) {
+    // Keep using the last good config; staff see why in the panel.
+    const reason = error instanceof ApiError ? `config: HTTP ${error.status} ${error.message}` : 'config: network';
+    await outbox.setMetas({ last_error: reason, last_error_at: new Date().toISOString() });
+  }
+}
+
+// ---------------------------------------------------------------- the survey
+
+function renderCooldown() {
+  const waiting = Date.now() < state.cooldownUntil;
+  for (const button of document.querySelectorAll('[data-rating]')) button.disabled = waiting || !survey();
+  $('[data-cooldown]').textContent = waiting ? i18n.t('cooldown') : '';
+  if (waiting) later('cooldown', (state.cooldownUntil - Date.now()) / 1000 + 0.05, renderCooldown);
+}
+
+function defaultAnswers(definition) {
+  const domain = settings().default_domain;
+  if (!domain) return {};
+  const question = definition.questions.find(
+    (q) => q.id === 'domain' && q.kind === 'choice' && (q.options || []).some((o) => o.code === domain),
+  );
+  return question ? { [question.id]: domain } : {};
+}
+
+async function rate(value) {
+  const current = survey();
+  if (!current || state.draft || Date.now() < state.cooldownUntil) return;
+  const definition = current.definition;
+  const overall = definition.questions[0].id;
+  const record = {
+    id: uuidv7(),
+    survey: current.key,
+    version: current.version,
+    locale: i18n.lang,
+    started_at: new Date().toISOString(),
+    submitted_at: null,
+    answers: { [overall]: value, ...defaultAnswers(definition) },
+  };
+  state.draft = { record, definition };
+  await outbox.saveDraft(record); // one tap is a complete response from here on
+  updateCount();
+  if (definition.questions.length < 2) {
+    await submit();
+    return;
+  }
+  followUp.start(definition, record.answers);
+  show('followup');
+  touched();
+}
+
+async function draftChanged(answers) {
+  if (!state.draft) return;
+  state.draft.record.answers = answers;
+  await outbox.updateDraft(state.draft.record.id, { answers, locale: i18n.lang });
+}
+
+async function submit() {
+  if (!state.draft || state.submitting) return;
+  state.submitting = true;
+  cancel('idle');
+  try {
+    const { record } = state.draft;
+    const answers = state.screen === 'followup' ? followUp.result() : record.answers;
+    await outbox.submit(record.id, { answers, locale: i18n.lang, submitted_at: new Date().toISOString() });
+    state.draft = null;
+    state.cooldownUntil = Date.now() + settings().cooldown_seconds * 1000;
+    show('thanks'); // only now: the response is committed to IndexedDB
+    later('reset', settings().reset_seconds, resetToStart);
+    updateCount();
+    syncer.flush();
+  } finally {
+    state.submitting = false;
+  }
+}
+
+function resetToStart() {
+  if (state.reloadWhenIdle) {
+    window.location.reload(); // a new app version was installed: pick it up between citizens
+    return;
+  }
+  cancel('idle');
+  i18n.lang = DEFAULT_LANGUAGE; // the language resets with the survey
+  i18n.apply(document);
+  renderStart();
+  show(state.config ? 'start' : 'loading');
+}
+
+// Any touch while a survey is open restarts the idle countdown; on the start screen the idle
+// time brings a switched language back to Vietnamese.
+function touched() {
+  if (state.screen === 'followup') later('idle', settings().idle_seconds, submit);
+  else if (state.screen === 'start' && i18n.lang !== DEFAULT_LANGUAGE) later('idle', settings().idle_seconds, resetToStart);
+}
+
+// ---------------------------------------------------------------- enrollment
+
+async function doEnroll(code) {
+  const form = $('[data-form=enroll]');
+  const error = $('[data-enroll-error]');
+  const button = form.querySelector('button');
+  form.elements.code.value = code;
+  button.disabled = true;
+  error.textContent = i18n.t('enroll_working');
+  try {
+    const reply = await enroll(code.trim());
+    // A new enrollment may be another unit: drop the old config, keep the queued responses.
+    await outbox.setMetas({ token: reply.token, kiosk: reply.kiosk, config: undefined, config_etag: undefined });
+    Object.assign(state, { token: reply.token, kiosk: reply.kiosk, config: null, etag: null });
+    error.textContent = '';
+    history.replaceState(null, '', boot.scope);
+    await refreshConfig();
+    resetToStart();
+    if (!state.config) $('[data-screen=loading] p').textContent = i18n.t('config_missing');
+    syncer.flush({ force: true });
+    return true;
+  } catch (failure) {
+    error.textContent =
+      failure instanceof ApiError ? i18n.t('enroll_failed', { message: failure.message }) : i18n.t('enroll_offline');
+    return false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function reenroll() {
+  await outbox.setMetas({ token: undefined });
+  state.token = null;
+  $('[data-form=enroll]').elements.code.value = '';
+  show('enroll');
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function persistStorage() {
+  try {
+    state.persisted = Boolean(
+      (await navigator.storage?.persisted?.()) || (await navigator.storage?.persist?.()),
+    );
+  } catch {
+    state.persisted = false;
+  }
+  await outbox.setMeta('persisted', state.persisted);
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (hadController) state.reloadWhenIdle = true; // an update, not the first install
+  });
+  navigator.serviceWorker.register(boot.sw, { scope: boot.scope }).catch(() => {
+    // No worker (e.g. plain HTTP on a LAN address): the kiosk still works while online.
+  });
+}
+
+function wire() {
+  $('[data-form=enroll]').addEventListener('submit', (event) => {
+    event.preventDefault();
+    doEnroll(event.target.elements.code.value);
+  });
+  for (const button of document.querySelectorAll('[data-rating]')) {
+    button.addEventListener('click', () => rate(Number(button.dataset.rating)));
+  }
+  for (const button of document.querySelectorAll('[data-lang]')) {
+    button.addEventListener('click', () => {
+      setLanguage(button.dataset.lang);
+      touched();
+    });
+  }
+  $('[data-action=submit]').addEventListener('click', submit);
+  for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, { passive: true });
+  watchGesture($('[data-staff-gesture]'), () => {
+    if (state.token && (state.screen === 'start' || state.screen === 'thanks')) {
+      cancel('reset');
+      staff.open();
+      show('staff');
+    }
+  });
+  window.addEventListener('online', () => {
+    refreshConfig();
+    syncer.flush({ force: true });
+  });
+  setInterval(refreshConfig, CONFIG_REFRESH_MS);
+  setInterval(() => syncer.flush(), SAFETY_FLUSH_MS);
+}
+
+async function main() {
+  registerServiceWorker();
+  const db = await openKioskDb({ onBlocking: () => window.location.reload() });
+  outbox = new Outbox(db);
+  syncer = new Syncer({
+    outbox,
+    payloadOf,
+    getToken: () => state.token,
+    extraHeaders: kioskHeaders,
+    onChange: updateCount,
+  });
+  followUp = new FollowUp($('[data-questions]'), i18n, draftChanged);
+  staff = new StaffPanel($('[data-screen=staff]'), {
+    i18n,
+    outbox,
+    info: () => ({ version: boot.version, kiosk: state.kiosk, config: state.config, persisted: state.persisted }),
+    syncNow: () => syncer.flush({ force: true }),
+    reenroll,
+    close: resetToStart,
+  });
+  wire();
+
+  await outbox.submitAbandonedDrafts(); // a reload or crash mid-survey: keep what was answered
+  await updateCount();
+  const [token, kiosk, config, etag, persisted] = await Promise.all(
+    ['token', 'kiosk', 'config', 'config_etag', 'persisted'].map((key) => outbox.getMeta(key, null)),
+  );
+  Object.assign(state, { token, kiosk, etag, persisted: Boolean(persisted) });
+  if (validConfig(config)) applyConfig(config);
+  persistStorage();
+
+  const code = new URLSearchParams(window.location.search).get('code');
+  if (code && window.location.pathname.endsWith('/enroll') && (await doEnroll(code))) return;
+  if (!state.token) {
+    show('enroll');
+    return;
+  }
+  if (state.config) {
+    resetToStart();
+    refreshConfig();
+  } else {
+    await refreshConfig();
+    if (!state.config) $('[data-screen=loading] p').textContent = i18n.t('config_missing');
+    resetToStart();
+  }
+  syncer.flush();
+}
+
+main();
