@@ -73,9 +73,11 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth import login_setup
     from webapp.core.routes import bp as core_bp
     from webapp.kiosk.routes import bp as kiosk_app_bp
+    from webapp.sync.api import bp as api_bp
 
     login_setup.init(app)
     app.register_blueprint(core_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(kiosk_app_bp)
 
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.audit.services import record
 from webapp.dbtypes import utcnow
@@ -78,3 +79,85 @@ def authenticate_kiosk(authorization: str) -> Kiosk:
     if kiosk.revoked_at is not None:
         raise APIError(403, "revoked", "this kiosk has been revoked")
     return kiosk
+
+
+def enroll(code) -> tuple[Kiosk, str]:
+    """Exchange a one-time enrollment code for a new device token; returns (kiosk, token).
+
+    The code is compared case- and dash-insensitively. It is consumed by a conditional
+    UPDATE so that two tablets racing with the same code cannot both get a working token.
+    Raises APIError 400 (missing, wrong or already used code) or 410 (expired code).
+    """
+    if not isinstance(code, str) or not code.strip():
+        raise APIError(400, "bad_request", 'send {"code": "XXXX-XXXX"}')
+    code_hash = hash_secret(normalise_code(code))
+    kiosk = db.session.scalar(select(Kiosk).where(Kiosk.enroll_code_hash == code_hash))
+    if kiosk is None or kiosk.revoked_at is not None:
+        raise APIError(
+            400,
+            "invalid_code",
+            "this enrollment code is not valid or has already been used; "
+            "ask an administrator for a new code",
+        )
+    now = utcnow()
+    if kiosk.enroll_code_expires_at is None or kiosk.enroll_code_expires_at <= now:
+        raise APIError(410, "expired_code", "this enrollment code has expired; ask for a new code")
+    token = secrets.token_urlsafe(32)
+    consumed = db.session.execute(
+        update(Kiosk)
+        .where(Kiosk.id == kiosk.id, Kiosk.enroll_code_hash == code_hash)
+        .values(
+            token_hash=hash_secret(token),
+            enroll_code_hash=None,
+            enroll_code_expires_at=None,
+            enrolled_at=now,
+            last_seen_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if consumed.rowcount != 1:  # another tablet used the code a moment ago
+        raise APIError(400, "invalid_code", "this enrollment code has already been used")
+    db.session.refresh(kiosk)
+    record("kiosk.enroll", unit_id=kiosk.unit_id, target=f"kiosk:{kiosk.id}", kiosk_id=kiosk.id)
+    db.session.flush()
+    return kiosk, token
+
+
+# --- the staff PIN of a unit's kiosks -------------------------------------------------------
+# The kiosk checks the PIN offline, so it needs the salt and the derived key. PBKDF2-SHA256 is
+# what WebCrypto offers on every supported tablet, and werkzeug's "pbkdf2:sha256:N$salt$hex"
+# format lets the server check the same hash with check_password_hash. A 4-8 digit PIN read
+# from a tablet's storage can be brute-forced; it keeps curious citizens out of the staff
+# panel, it does not protect a secret (the panel only shows queue state and "sync now").
+STAFF_PIN_ITERATIONS = 100_000
+_PIN_METHOD_PREFIX = "pbkdf2:sha256:"
+
+
+def hash_staff_pin(pin: str) -> str:
+    if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise ValueError("the staff PIN must be 4 to 8 digits")
+    return generate_password_hash(pin, method=f"pbkdf2:sha256:{STAFF_PIN_ITERATIONS}")
+
+
+def check_staff_pin(pin_hash: str | None, pin: str) -> bool:
+    return bool(pin_hash) and check_password_hash(pin_hash, pin)
+
+
+def staff_pin_for_kiosk(pin_hash: str | None) -> dict | None:
+    """What a kiosk needs to check the staff PIN offline, or None (no PIN set, or a hash
+    in a format WebCrypto cannot recompute)."""
+    if not pin_hash or not pin_hash.startswith(_PIN_METHOD_PREFIX):
+        return None
+    method, _, rest = pin_hash.partition("$")
+    salt, _, key = rest.partition("$")
+    iterations = method[len(_PIN_METHOD_PREFIX) :]
+    if not (iterations.isdigit() and salt and key):
+        return None
+    # deriveBits(PBKDF2, SHA-256, salt = UTF-8 bytes of `salt`) == bytes.fromhex(key)
+    return {
+        "algorithm": "PBKDF2",
+        "hash": "SHA-256",
+        "iterations": int(iterations),
+        "salt": salt,
+        "key": key,
+    }

@@ -1,0 +1,1 @@
+"""The public description of the HTTP API (OpenAPI 3.1)."""

@@ -1,0 +1,372 @@
+"""`GET /api/v1/openapi.json`: the kiosk API described in OpenAPI 3.1 (JSON Schema 2020-12).
+
+Kept next to the code and precise enough for a schema-based fuzzer (schemathesis runs it in the
+test suite): every status code an operation can answer is listed with its body.
+"""
+
+from collections.abc import Mapping
+
+
+def _error(description: str, retry_after: bool = False) -> dict:
+    response = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if retry_after:
+        response["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "required": True,
+                "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            }
+        }
+    return response
+
+
+def _json(description: str, ref: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
+
+
+BILINGUAL = {
+    "type": "object",
+    "required": ["vi", "en"],
+    "properties": {"vi": {"type": "string"}, "en": {"type": "string"}},
+}
+DATE_TIME = {"type": "string", "format": "date-time"}
+
+
+def openapi_document(config: Mapping) -> dict:
+    max_items = int(config["SYNC_MAX_RESPONSES"])
+    max_bytes = int(config["SYNC_MAX_BYTES"])
+    bearer = [{"kioskToken": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Hài Lòng kiosk API",
+            "version": "1.0.0",
+            "description": (
+                "Kiosk tablets enroll with a one-time code, download their configuration and "
+                "send responses in batches. Every error is JSON {error, message}."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {
+                "kioskToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The device token returned by POST /api/v1/kiosk/enroll.",
+                }
+            },
+            "schemas": _schemas(max_items),
+        },
+        "paths": {
+            "/api/v1/kiosk/enroll": {
+                "post": {
+                    "operationId": "enrollKiosk",
+                    "summary": "Exchange a one-time enrollment code for a device token.",
+                    "description": (
+                        "The code (XXXX-XXXX, case and dashes ignored) is single-use and "
+                        "expires. Attempts are rate-limited per address."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/EnrollRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("The kiosk is enrolled; keep the token.", "EnrollReply"),
+                        "400": _error("Missing, wrong or already used code."),
+                        "410": _error("The code has expired."),
+                        "429": _error("Too many attempts.", retry_after=True),
+                    },
+                }
+            },
+            "/api/v1/kiosk/config": {
+                "get": {
+                    "operationId": "kioskConfig",
+                    "summary": "The unit, surveys, settings and UI texts of this kiosk.",
+                    "description": (
+                        "Answers a weak ETag over everything but server_time; send it back in "
+                        "If-None-Match to get 304 when nothing changed. The kiosk may report "
+                        "itself in the headers X-Kiosk-App-Version, X-Kiosk-Queued and "
+                        "X-Kiosk-Storage-Persisted (values of the wrong type are ignored)."
+                    ),
+                    "security": bearer,
+                    "parameters": [
+                        _header("If-None-Match", {"type": "string"}),
+                        _header("X-Kiosk-App-Version", {"type": "string", "maxLength": 40}),
+                        _header("X-Kiosk-Queued", {"type": "string", "pattern": "^[0-9]{1,7}$"}),
+                        _header("X-Kiosk-Storage-Persisted", {"enum": ["true", "false"]}),
+                    ],
+                    "responses": {
+                        "200": {
+                            **_json("The configuration.", "KioskConfig"),
+                            "headers": {"ETag": {"required": True, "schema": {"type": "string"}}},
+                        },
+                        "304": {"description": "Unchanged since the ETag sent."},
+                        "401": _error("Missing or unknown device token."),
+                        "403": _error("This kiosk has been revoked."),
+                    },
+                }
+            },
+            "/api/v1/sync": {
+                "post": {
+                    "operationId": "syncResponses",
+                    "summary": "Store a batch of responses; idempotent by response id.",
+                    "description": (
+                        f"At most {max_items} responses and {max_bytes} bytes. Each response is "
+                        "checked on its own against the survey version it names: valid ones are "
+                        "stored once (accepted) or were already stored (duplicates), invalid "
+                        "ones are listed in rejected with per-field errors and kept in "
+                        "quarantine. A response leaves the kiosk's outbox when its id is in any "
+                        "of the three lists. Submission times are corrected by "
+                        "(server time - device_time) when the skew is over the tolerance."
+                    ),
+                    "security": bearer,
+                    "parameters": [
+                        _header("X-Kiosk-App-Version", {"type": "string", "maxLength": 40}),
+                        _header("X-Kiosk-Queued", {"type": "string", "pattern": "^[0-9]{1,7}$"}),
+                        _header("X-Kiosk-Storage-Persisted", {"enum": ["true", "false"]}),
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/SyncRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("What happened to each response.", "SyncReply"),
+                        "400": _error("Malformed JSON or shape (nothing stored)."),
+                        "401": _error("Missing or unknown device token."),
+                        "403": _error("This kiosk has been revoked."),
+                        "413": _error(f"More than {max_items} responses or {max_bytes} bytes."),
+                        "429": _error("Too many requests from this kiosk.", retry_after=True),
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document.",
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.1 document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+    }
+
+
+def _header(name: str, schema: dict) -> dict:
+    return {"name": name, "in": "header", "required": False, "schema": schema}
+
+
+def _schemas(max_items: int) -> dict:
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error", "message"],
+            "properties": {
+                "error": {"type": "string", "description": "machine-readable code"},
+                "message": {"type": "string", "description": "what went wrong, for people"},
+            },
+        },
+        "EnrollRequest": {
+            "type": "object",
+            "required": ["code"],
+            "properties": {"code": {"type": "string", "examples": ["ABCD-EFGH"]}},
+        },
+        "EnrollReply": {
+            "type": "object",
+            "required": ["token", "kiosk"],
+            "properties": {
+                "token": {"type": "string", "description": "Bearer token for this tablet."},
+                "kiosk": {
+                    "type": "object",
+                    "required": ["id", "name", "unit"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "unit": {
+                            "type": "object",
+                            "required": ["slug", "name"],
+                            "properties": {"slug": {"type": "string"}, "name": BILINGUAL},
+                        },
+                    },
+                },
+            },
+        },
+        "KioskConfig": {
+            "type": "object",
+            "required": ["kiosk", "unit", "surveys", "settings", "strings", "server_time"],
+            "properties": {
+                "kiosk": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+                "unit": {
+                    "type": "object",
+                    "required": ["slug", "name", "type"],
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "name": BILINGUAL,
+                        "type": {"type": "string"},
+                        "active": {"type": "boolean"},
+                    },
+                },
+                "surveys": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["key", "version", "definition"],
+                        "properties": {
+                            "key": {"type": "string"},
+                            "version": {"type": "integer"},
+                            "title": BILINGUAL,
+                            "definition": {
+                                "type": "object",
+                                "description": "Survey definition (questions, kinds, options).",
+                            },
+                        },
+                    },
+                },
+                "settings": {
+                    "type": "object",
+                    "required": [
+                        "reset_seconds",
+                        "idle_seconds",
+                        "cooldown_seconds",
+                        "default_domain",
+                        "staff_pin",
+                    ],
+                    "properties": {
+                        "reset_seconds": {"type": "integer"},
+                        "idle_seconds": {"type": "integer"},
+                        "cooldown_seconds": {"type": "integer"},
+                        "default_domain": {"type": ["string", "null"]},
+                        "sync_max_responses": {"type": "integer"},
+                        "sync_max_bytes": {"type": "integer"},
+                        "staff_pin": {
+                            "description": (
+                                "Check the staff PIN offline: PBKDF2 with SHA-256 over the "
+                                "PIN's UTF-8 bytes, salt = UTF-8 bytes of `salt`, `iterations`, "
+                                "32 bytes; equal to hex `key` means correct. null: no PIN set."
+                            ),
+                            "oneOf": [
+                                {"type": "null"},
+                                {
+                                    "type": "object",
+                                    "required": ["algorithm", "hash", "iterations", "salt", "key"],
+                                    "properties": {
+                                        "algorithm": {"const": "PBKDF2"},
+                                        "hash": {"const": "SHA-256"},
+                                        "iterations": {"type": "integer"},
+                                        "salt": {"type": "string"},
+                                        "key": {"type": "string"},
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+                "strings": {
+                    "type": "object",
+                    "description": "Kiosk UI texts per language: {vi: {key: text}, en: {...}}.",
+                    "required": ["vi", "en"],
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                    },
+                },
+                "server_time": DATE_TIME,
+            },
+        },
+        "SyncRequest": {
+            "type": "object",
+            "required": ["device_time", "responses"],
+            "properties": {
+                "device_time": {
+                    **DATE_TIME,
+                    "description": "The tablet's clock when it sent the batch (with a zone).",
+                },
+                "responses": {
+                    "type": "array",
+                    "maxItems": max_items,
+                    "items": {"$ref": "#/components/schemas/SyncItem"},
+                },
+                "kiosk": {
+                    "type": "object",
+                    "description": "Optional facts the kiosk reports; wrong types are ignored.",
+                    "properties": {
+                        "app_version": {"type": "string", "maxLength": 40},
+                        "queued": {"type": "integer", "minimum": 0},
+                        "persisted": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+        "SyncItem": {
+            "type": "object",
+            "required": ["id", "survey", "version", "locale", "submitted_at", "answers"],
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "format": "uuid",
+                    "description": "Client-generated, preferably UUIDv7; the idempotency key.",
+                },
+                "survey": {"type": "string"},
+                "version": {"type": "integer", "minimum": 1},
+                "locale": {"enum": ["vi", "en"]},
+                "started_at": {**DATE_TIME, "description": "Optional."},
+                "submitted_at": DATE_TIME,
+                "answers": {
+                    "type": "object",
+                    "description": (
+                        "question id -> value: rating5 1-5, yesno true/false, choice option "
+                        "code, text string; null means unanswered. The first question (overall "
+                        "rating) is required."
+                    ),
+                    "additionalProperties": {"type": ["integer", "boolean", "string", "null"]},
+                },
+            },
+        },
+        "SyncReply": {
+            "type": "object",
+            "required": ["accepted", "duplicates", "rejected", "server_time"],
+            "properties": {
+                "accepted": {"type": "array", "items": {"type": "string"}},
+                "duplicates": {"type": "array", "items": {"type": "string"}},
+                "rejected": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "errors"],
+                        "properties": {
+                            "id": {
+                                "type": ["string", "null"],
+                                "description": "as sent (null when the item had no string id)",
+                            },
+                            "errors": {
+                                "type": "object",
+                                "additionalProperties": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+                "server_time": DATE_TIME,
+            },
+        },
+    }

@@ -1,0 +1,113 @@
+"""The kiosk API (SPEC section 9): enrollment, configuration, batch sync, OpenAPI document.
+
+Token-authenticated, so exempt from CSRF. Views stay thin: the work is in
+webapp.kiosk.services (enroll), webapp.sync.kiosk_config and webapp.sync.services.
+"""
+
+import hashlib
+
+from flask import Blueprint, current_app, g, jsonify, request
+
+from webapp.access import allow
+from webapp.api.openapi import openapi_document
+from webapp.dbtypes import utcnow
+from webapp.errors import APIError
+from webapp.extensions import csrf, db, limiter
+from webapp.kiosk.services import enroll
+from webapp.sync.kiosk_config import config_etag, kiosk_config
+from webapp.sync.services import ingest_batch, iso, note_kiosk_seen
+from webapp.sync.validation import parse_envelope
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def _enroll_limit() -> str:
+    return current_app.config["ENROLL_RATE_LIMIT"]
+
+
+def _sync_limit() -> str:
+    return current_app.config["SYNC_RATE_LIMIT"]
+
+
+def _token_key() -> str:
+    """Rate-limit key of a sync: the device token (hashed), so kiosks behind one NAT don't
+    share a budget; requests without a token share the address's budget."""
+    authorization = request.headers.get("Authorization", "")
+    if not authorization:
+        return "addr:" + (request.remote_addr or "")
+    return "token:" + hashlib.sha256(authorization.encode()).hexdigest()[:32]
+
+
+def _json_body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise APIError(400, "bad_request", "the body must be a JSON object")
+    return data
+
+
+def _bounded_body(limit: int) -> bytes:
+    """The raw body, refusing more than `limit` bytes before anything is parsed: first by the
+    declared Content-Length, then by reading at most limit + 1 bytes (chunked uploads)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        raise APIError(413, "too_large", f"the body is over {limit} bytes; send smaller batches")
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise APIError(413, "too_large", f"the body is over {limit} bytes; send smaller batches")
+    return raw
+
+
+@bp.post("/kiosk/enroll")
+@allow("public")
+@limiter.limit(_enroll_limit)
+def enroll_kiosk():
+    kiosk, token = enroll(_json_body().get("code"))
+    db.session.commit()
+    unit = kiosk.unit
+    return jsonify(
+        token=token,
+        kiosk={
+            "id": kiosk.id,
+            "name": kiosk.name,
+            "unit": {"slug": unit.slug, "name": {"vi": unit.name_vi, "en": unit.name_en}},
+        },
+    )
+
+
+@bp.get("/kiosk/config")
+@allow("kiosk")
+def config():
+    body = kiosk_config(g.kiosk)
+    # Weak ETag: server_time differs on every reply, the config itself is what is compared.
+    etag = config_etag(body)
+    note_kiosk_seen(g.kiosk, request.headers)
+    db.session.commit()
+    if request.if_none_match.contains_weak(etag):
+        reply = current_app.response_class(status=304)
+    else:
+        body["server_time"] = iso(utcnow())
+        reply = jsonify(body)
+    reply.set_etag(etag, weak=True)
+    reply.headers["Cache-Control"] = "no-cache"
+    reply.vary.add("Authorization")
+    return reply
+
+
+@bp.post("/sync")
+@allow("kiosk")
+@limiter.limit(_sync_limit, key_func=_token_key)
+def sync():
+    config = current_app.config
+    raw = _bounded_body(int(config["SYNC_MAX_BYTES"]))
+    envelope = parse_envelope(raw, int(config["SYNC_MAX_RESPONSES"]))
+    result = ingest_batch(g.kiosk, envelope)
+    note_kiosk_seen(g.kiosk, request.headers, envelope.kiosk_facts)
+    db.session.commit()
+    return jsonify(result.as_json())
+
+
+@bp.get("/openapi.json")
+@allow("public")
+def openapi():
+    return jsonify(openapi_document(current_app.config))

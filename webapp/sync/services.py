@@ -1,0 +1,426 @@
+"""Ingesting batches of responses from kiosks (SPEC sections 6, 7 and 9).
+
+The client UUID is the idempotency key. New rows go in with one
+`INSERT ... ON CONFLICT (id) DO NOTHING ... RETURNING id` per batch, so a retried batch, or two
+gunicorn workers racing on the same ids, store every response exactly once: the database, not
+a read-then-write check in Python, decides which request stored it. Ids that did not come back
+from RETURNING were already stored; they are answered as duplicates and their content is
+compared with the stored row (a difference is a conflict: audited and quarantined).
+
+Operations here flush but never commit: the view commits once per request.
+"""
+
+import bisect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from webapp.audit.services import record
+from webapp.dbtypes import utcnow
+from webapp.extensions import db
+from webapp.kiosk.models import Kiosk
+from webapp.surveys.models import Survey, SurveyVersion
+from webapp.sync.models import QuarantinedResponse, Response
+from webapp.sync.validation import (
+    Envelope,
+    RejectedItem,
+    SurveyRules,
+    ValidItem,
+    canonical_answers,
+    check_device_time,
+    check_item,
+)
+from webapp.units.models import ProcedureDomain
+
+FLAG_BURST = "burst"
+FLAG_OFF_HOURS = "off_hours"
+FLAG_REPLAY = "replay"
+CONFLICT_MESSAGE = "a different response with this id is already stored"
+
+
+@dataclass
+class SyncResult:
+    accepted: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+    server_time: datetime | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "server_time": iso(self.server_time),
+        }
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- survey versions --------------------------------------------------------------------------
+
+
+def _rules_lookup(items: list, unit_type: str):
+    """`rules_for(key, version)` over the versions this batch names (one query per batch)."""
+    wanted = {
+        (item.get("survey"), item.get("version"))
+        for item in items
+        if isinstance(item, dict)
+        and isinstance(item.get("survey"), str)
+        and type(item.get("version")) is int
+    }
+    keys = {key for key, _ in wanted}
+    found: dict[tuple[str, int], tuple[int, SurveyRules]] = {}
+    used_by_unit: dict[str, bool] = {}
+    if keys:
+        rows = db.session.execute(
+            select(Survey.key, Survey.unit_types, SurveyVersion.version, SurveyVersion.id)
+            .join(SurveyVersion.survey)
+            .where(Survey.key.in_(keys))
+        ).all()
+        definitions = {}
+        needed_ids = [row.id for row in rows if (row.key, row.version) in wanted]
+        if needed_ids:
+            definitions = dict(
+                db.session.execute(
+                    select(SurveyVersion.id, SurveyVersion.definition).where(
+                        SurveyVersion.id.in_(needed_ids)
+                    )
+                ).all()
+            )
+        for row in rows:
+            used_by_unit[row.key] = unit_type in (row.unit_types or [])
+            if row.id in definitions:
+                found[(row.key, row.version)] = (row.id, SurveyRules(definitions[row.id]))
+
+    def rules_for(key: str, version: int):
+        if key not in used_by_unit:
+            return f"unknown survey '{key[:64]}'"
+        if not used_by_unit[key]:
+            return f"survey '{key[:64]}' is not used by this kiosk's unit type"
+        entry = found.get((key, version))
+        if entry is None:
+            return f"unknown version {version} of survey '{key[:64]}'"
+        return entry[1]
+
+    return rules_for, {k: v[0] for k, v in found.items()}
+
+
+# --- flags (SPEC section 7) ---------------------------------------------------------------------
+
+
+@dataclass
+class _Candidate:
+    item: ValidItem
+    submitted_at: datetime  # clock-corrected
+    flags: list[str] = field(default_factory=list)
+
+
+def _office_hours(config: Mapping) -> tuple[time, time, frozenset[int], ZoneInfo]:
+    start = time.fromisoformat(str(config["OFFICE_HOURS_START"]))
+    end = time.fromisoformat(str(config["OFFICE_HOURS_END"]))
+    weekdays = frozenset(int(day) for day in config["OFFICE_WEEKDAYS"])
+    return start, end, weekdays, ZoneInfo(config["TIMEZONE"])
+
+
+def _replay_signature(version_id, started, submitted, answers_text) -> tuple:
+    return (version_id, started, submitted, answers_text)
+
+
+def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config) -> None:
+    """Set the flags of the new responses of a batch.
+
+    - burst: counting this response, more than FLAG_BURST_COUNT responses of this kiosk (stored
+      plus this batch) have a corrected submission time in the FLAG_BURST_SECONDS ending at it;
+    - off_hours: its corrected local time (TIMEZONE) is outside OFFICE_HOURS_START..END or its
+      weekday is not in OFFICE_WEEKDAYS (0 = Monday);
+    - replay: another response of this kiosk, with another id, has the same survey version,
+      the same answers and the same device started/submitted times to the microsecond. A real
+      citizen cannot produce that (cooldown, clock); a re-sent or scripted copy does. The copy
+      arriving later is flagged, the first one is not. Stored copies are looked for among
+      responses whose corrected time is within CLOCK_SKEW_TOLERANCE_SECONDS of it.
+    """
+    if not candidates:
+        return
+    burst_count = int(config["FLAG_BURST_COUNT"])
+    burst_window = timedelta(seconds=int(config["FLAG_BURST_SECONDS"]))
+    replay_window = timedelta(seconds=int(config["CLOCK_SKEW_TOLERANCE_SECONDS"]))
+    start, end, weekdays, zone = _office_hours(config)
+
+    times = [c.submitted_at for c in candidates]
+    low = min(times) - max(burst_window, replay_window)
+    high = max(times) + replay_window
+    # unit_id is part of the query so that the (unit_id, submitted_at, ...) index serves it.
+    stored = db.session.execute(
+        select(
+            Response.id,
+            Response.submitted_at,
+            Response.survey_version_id,
+            Response.device_started_at,
+            Response.device_submitted_at,
+            Response.answers,
+        ).where(
+            Response.unit_id == kiosk.unit_id,
+            Response.kiosk_id == kiosk.id,
+            Response.submitted_at >= low,
+            Response.submitted_at <= high,
+        )
+    ).all()
+    stored_ids = {row.id for row in stored}
+    seen_signatures = {
+        _replay_signature(
+            row.survey_version_id,
+            row.device_started_at,
+            row.device_submitted_at,
+            canonical_answers(row.answers),
+        )
+        for row in stored
+    }
+    fresh = [c for c in candidates if c.item.id not in stored_ids]
+    all_times = sorted([row.submitted_at for row in stored] + [c.submitted_at for c in fresh])
+
+    for candidate in fresh:
+        item, moment = candidate.item, candidate.submitted_at
+        in_window = bisect.bisect_right(all_times, moment) - bisect.bisect_left(
+            all_times, moment - burst_window
+        )
+        if in_window > burst_count:
+            candidate.flags.append(FLAG_BURST)
+        local = moment.astimezone(zone)
+        if local.weekday() not in weekdays or not start <= local.time() < end:
+            candidate.flags.append(FLAG_OFF_HOURS)
+        signature = _replay_signature(
+            version_ids[item.version_key],
+            item.device_started_at,
+            item.device_submitted_at,
+            canonical_answers(item.answers),
+        )
+        if signature in seen_signatures:
+            candidate.flags.append(FLAG_REPLAY)
+        seen_signatures.add(signature)
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+
+def _insert_new(rows: list[dict]) -> set:
+    """Insert rows whose id is not stored yet; the ids this statement stored."""
+    if not rows:
+        return set()
+    table = Response.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    )
+    # One multi-row INSERT (SQLAlchemy's "insertmanyvalues"), not a statement per row.
+    return set(db.session.scalars(statement, rows))
+
+
+def _content(kiosk_id, version_id, locale, answers, started, submitted) -> tuple:
+    return (kiosk_id, version_id, locale, canonical_answers(answers), started, submitted)
+
+
+def _item_content(kiosk: Kiosk, item: ValidItem, version_ids: dict) -> tuple:
+    return _content(
+        kiosk.id,
+        version_ids[item.version_key],
+        item.locale,
+        item.answers,
+        item.device_started_at,
+        item.device_submitted_at,
+    )
+
+
+def _stored_contents(ids: list) -> dict:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Response.id,
+            Response.kiosk_id,
+            Response.survey_version_id,
+            Response.locale,
+            Response.answers,
+            Response.device_started_at,
+            Response.device_submitted_at,
+        ).where(Response.id.in_(ids))
+    ).all()
+    return {row.id: _content(*row[1:]) for row in rows}
+
+
+def _domain_codes() -> frozenset[str]:
+    return frozenset(db.session.scalars(select(ProcedureDomain.code)))
+
+
+def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> None:
+    """Keep every rejected response with its errors, once per (kiosk, id, payload)."""
+    if not rejected:
+        return
+    known_ids = {r.client_id for r in rejected if r.client_id}
+    already = set()
+    if known_ids:
+        rows = db.session.execute(
+            select(QuarantinedResponse.client_id, QuarantinedResponse.payload).where(
+                QuarantinedResponse.kiosk_id == kiosk.id,
+                QuarantinedResponse.client_id.in_(known_ids),
+                QuarantinedResponse.resolved_at.is_(None),
+            )
+        ).all()
+        already = {(row.client_id, canonical_answers(row.payload)) for row in rows}
+    for item in rejected:
+        payload = item.payload if isinstance(item.payload, dict) else {"item": item.payload}
+        marker = (item.client_id, canonical_answers(payload))
+        if item.client_id and marker in already:
+            continue  # the kiosk retried a response we already keep in quarantine
+        already.add(marker)
+        db.session.add(
+            QuarantinedResponse(
+                kiosk_id=kiosk.id,
+                client_id=item.client_id,
+                payload=payload,
+                errors=item.errors,
+                received_at=now,
+            )
+        )
+
+
+def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) -> SyncResult:
+    """Validate, flag and store one sync request; the reply lists every id it was sent."""
+    config = current_app.config
+    now = now or utcnow()
+    skew = check_device_time(envelope.device_time, now)
+    tolerance = timedelta(seconds=int(config["CLOCK_SKEW_TOLERANCE_SECONDS"]))
+    correction = skew if abs(skew) > tolerance else timedelta(0)
+    skew_seconds = round(correction.total_seconds())
+    unit = kiosk.unit
+    rules_for, version_ids = _rules_lookup(envelope.items, unit.type_code)
+
+    result = SyncResult(server_time=now)
+    rejected: list[RejectedItem] = []
+    first_by_id: dict = {}
+    repeats: list[ValidItem] = []
+    candidates: list[_Candidate] = []
+    for entry in envelope.items:
+        checked = check_item(entry, rules_for, correction, envelope.device_time, now)
+        if isinstance(checked, RejectedItem):
+            rejected.append(checked)
+            result.rejected.append({"id": checked.client_id, "errors": checked.errors})
+        elif checked.id in first_by_id:
+            repeats.append(checked)
+        else:
+            first_by_id[checked.id] = checked
+            candidates.append(_Candidate(checked, checked.device_submitted_at + correction))
+
+    _flag(kiosk, candidates, version_ids, config)
+    domains = _domain_codes() if candidates else frozenset()
+    default_domain = kiosk.default_domain_code or unit.default_domain_code
+    rows = []
+    for candidate in candidates:
+        item = candidate.item
+        domain = item.answers.get("domain")
+        rows.append(
+            {
+                "id": item.id,
+                "kiosk_id": kiosk.id,
+                "unit_id": unit.id,
+                "survey_version_id": version_ids[item.version_key],
+                "locale": item.locale,
+                "answers": item.answers,
+                "overall": item.overall,
+                "domain_code": domain if domain in domains else default_domain,
+                "device_started_at": item.device_started_at,
+                "device_submitted_at": item.device_submitted_at,
+                "submitted_at": candidate.submitted_at,
+                "received_at": now,
+                "clock_skew_seconds": skew_seconds,
+                "flagged": bool(candidate.flags),
+                "flags": candidate.flags,
+            }
+        )
+    inserted = _insert_new(rows)
+
+    # Everything not stored by this statement is a duplicate; compare its content.
+    already_stored = [c.item for c in candidates if c.item.id not in inserted]
+    stored = _stored_contents([item.id for item in already_stored])
+    for item in already_stored:
+        if stored.get(item.id) != _item_content(kiosk, item, version_ids):
+            _conflict(kiosk, item, rejected)
+    for item in repeats:
+        first = first_by_id[item.id]
+        if _item_content(kiosk, item, version_ids) != _item_content(kiosk, first, version_ids):
+            _conflict(kiosk, item, rejected)
+
+    for candidate in candidates:
+        target = result.accepted if candidate.item.id in inserted else result.duplicates
+        target.append(candidate.item.client_id)
+    result.duplicates.extend(item.client_id for item in repeats)
+    _quarantine(kiosk, rejected, now)
+    kiosk.last_sync_at = now
+    db.session.flush()
+    return result
+
+
+def _conflict(kiosk: Kiosk, item: ValidItem, rejected: list[RejectedItem]) -> None:
+    """Same id, different content: keep the stored row, log it, keep the other in quarantine."""
+    record(
+        "sync.conflict",
+        unit_id=kiosk.unit_id,
+        target=f"response:{item.id}",
+        kiosk_id=kiosk.id,
+        id=str(item.id),
+    )
+    rejected.append(RejectedItem(item.client_id, item.payload, {"id": CONFLICT_MESSAGE}))
+
+
+# --- what the kiosk tells us about itself ---------------------------------------------------
+
+TRUE_WORDS = frozenset({"1", "true", "yes"})
+FALSE_WORDS = frozenset({"0", "false", "no"})
+
+
+def _as_bool(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    return None
+
+
+def _as_count(value) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is int and 0 <= value <= 10_000_000:
+        return value
+    return None
+
+
+def note_kiosk_seen(kiosk: Kiosk, headers: Mapping, facts: Mapping | None = None) -> None:
+    """Record the last-seen facts a kiosk reports: request headers X-Kiosk-App-Version,
+    X-Kiosk-Queued, X-Kiosk-Storage-Persisted, or the sync body's optional
+    {"kiosk": {"app_version", "queued", "persisted"}} (the body wins). Values of the wrong
+    type are ignored: telemetry must never make a sync fail."""
+    facts = facts or {}
+    kiosk.last_seen_at = utcnow()
+    version = facts.get("app_version", headers.get("X-Kiosk-App-Version"))
+    if isinstance(version, str) and version.strip():
+        kiosk.app_version = version.strip()[:40]
+    queued = _as_count(facts.get("queued", headers.get("X-Kiosk-Queued")))
+    if queued is not None:
+        kiosk.queued_count = queued
+    persisted = _as_bool(facts.get("persisted", headers.get("X-Kiosk-Storage-Persisted")))
+    if persisted is not None:
+        kiosk.storage_persisted = persisted
+    agent = headers.get("User-Agent")
+    if agent:
+        kiosk.user_agent = agent[:300]

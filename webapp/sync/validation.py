@@ -1,0 +1,268 @@
+"""Checking what a kiosk sends to `POST /api/v1/sync` (SPEC section 9).
+
+Two levels, because they fail differently:
+- the envelope (JSON, `device_time`, a `responses` list of at most N items): a problem here is
+  a whole-request error (400/413) and nothing is stored;
+- each response on its own, against the survey version it names: a problem here rejects only
+  that response (it is quarantined with its errors) while the others are stored.
+
+Hand-written rather than a JSON-schema library: the rules depend on the survey definition, and
+a batch of 500 must be checked in a few milliseconds.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from webapp.errors import APIError
+from webapp.surveys.services import TEXT_MAX_LENGTH
+
+LOCALES = ("vi", "en")
+# A clock more than this far from ours is broken, not drifting: refuse the batch rather than
+# store a skew that does not fit the column (and would move times by decades).
+MAX_PLAUSIBLE_SKEW = timedelta(days=365 * 60)
+# A response may be a little "after" the device_time of its batch (clock read twice).
+SUBMITTED_AFTER_DEVICE_TIME_SLACK = timedelta(seconds=5)
+# An idle survey is submitted after KIOSK_IDLE_SECONDS; hours between start and submit is a bug.
+MAX_SURVEY_DURATION = timedelta(hours=24)
+# Oldest corrected submission time accepted (outages last days, not years).
+MAX_AGE = timedelta(days=400)
+MAX_ID_LENGTH = 100
+
+
+@dataclass
+class Envelope:
+    device_time: datetime
+    items: list
+    kiosk_facts: dict = field(default_factory=dict)
+
+
+@dataclass
+class ValidItem:
+    """A response that passed every check, ready to be stored."""
+
+    client_id: str  # exactly as sent, so the kiosk can match the reply to its outbox
+    id: uuid.UUID
+    version_key: tuple[str, int]
+    locale: str
+    answers: dict
+    overall: int
+    device_started_at: datetime | None
+    device_submitted_at: datetime
+    payload: dict
+
+
+@dataclass
+class RejectedItem:
+    client_id: str | None
+    payload: object
+    errors: dict[str, str]
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_envelope(raw: bytes, max_items: int) -> Envelope:
+    """The request body as an Envelope, or APIError 400/413 (nothing stored yet)."""
+    try:
+        data = json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        message = "the body is not valid JSON"
+        if isinstance(exc, json.JSONDecodeError):
+            message += f" ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        raise APIError(400, "bad_request", message) from None
+    if not isinstance(data, dict):
+        raise APIError(400, "bad_request", 'the body must be a JSON object {"device_time", ...}')
+    responses = data.get("responses")
+    if not isinstance(responses, list):
+        raise APIError(400, "bad_request", "'responses' must be a list of responses")
+    if len(responses) > max_items:
+        raise APIError(
+            413,
+            "too_large",
+            f"at most {max_items} responses per request; send the rest in another batch",
+        )
+    try:
+        device_time = parse_time(data.get("device_time"))
+    except ValueError as exc:
+        raise APIError(400, "bad_request", f"device_time: {exc}") from None
+    facts = data.get("kiosk")
+    return Envelope(device_time, responses, facts if isinstance(facts, dict) else {})
+
+
+def parse_time(value) -> datetime:
+    """An ISO-8601 date-time with a time zone, as an aware UTC datetime (ValueError if not)."""
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        raise ValueError("an ISO-8601 date-time such as 2024-05-01T08:30:00Z is required")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO-8601 date-time") from None
+    if moment.tzinfo is None:
+        raise ValueError("a time zone is required (e.g. 2024-05-01T08:30:00Z)")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("out of range") from None
+
+
+def check_device_time(device_time: datetime, now: datetime) -> timedelta:
+    """The skew `now - device_time`; APIError 400 when no real clock could be that wrong."""
+    try:
+        skew = now - device_time
+    except OverflowError:
+        skew = MAX_PLAUSIBLE_SKEW * 2
+    if abs(skew) > MAX_PLAUSIBLE_SKEW:
+        raise APIError(400, "bad_request", "device_time is not a plausible clock reading")
+    return skew
+
+
+class SurveyRules:
+    """The checks for one survey version, compiled once per batch from its definition."""
+
+    def __init__(self, definition: dict):
+        questions = definition.get("questions") or []
+        self.overall_id = questions[0]["id"] if questions else "overall"
+        self.questions = {q["id"]: q for q in questions}
+        self.allowed = {
+            q["id"]: frozenset(o["code"] for o in q.get("options") or [])
+            for q in questions
+            if q["kind"] == "choice"
+        }
+
+    def check_answers(self, answers, errors: dict) -> dict:
+        """The answers to store (unanswered = null entries dropped); problems go to `errors`."""
+        if not isinstance(answers, dict):
+            errors["answers"] = "must be an object {question_id: value}"
+            return {}
+        kept = {}
+        for qid, value in answers.items():
+            if value is None:
+                continue  # a question the citizen skipped
+            question = self.questions.get(qid)
+            if question is None:
+                errors[f"answers.{str(qid)[:40]}"] = "no such question in this survey version"
+                continue
+            problem = self._problem(question, value)
+            if problem:
+                errors[f"answers.{qid}"] = problem
+            else:
+                kept[qid] = value
+        if self.overall_id not in kept and f"answers.{self.overall_id}" not in errors:
+            errors[f"answers.{self.overall_id}"] = "the overall rating (1-5) is required"
+        return kept
+
+    def _problem(self, question: dict, value) -> str | None:
+        kind = question["kind"]
+        if kind == "rating5":
+            # bool is an int in Python; JSON true must not pass as a rating of 1
+            if type(value) is not int or not 1 <= value <= 5:
+                return "must be a whole number from 1 to 5"
+        elif kind == "yesno":
+            if type(value) is not bool:
+                return "must be true or false"
+        elif kind == "choice":
+            if not isinstance(value, str) or value not in self.allowed[question["id"]]:
+                return "must be one of: " + ", ".join(sorted(self.allowed[question["id"]]))
+        elif kind == "text":
+            limit = question.get("max_length") or TEXT_MAX_LENGTH
+            if not isinstance(value, str):
+                return "must be text"
+            if len(value) > limit:
+                return f"must be at most {limit} characters"
+        return None
+
+
+def client_id_of(item) -> str | None:
+    raw = item.get("id") if isinstance(item, dict) else None
+    return raw[:MAX_ID_LENGTH] if isinstance(raw, str) else None
+
+
+def check_item(item, rules_for, correction: timedelta, device_time: datetime, now: datetime):
+    """A ValidItem, or a RejectedItem listing every problem found (field -> message).
+
+    `rules_for(key, version)` gives the SurveyRules of a known version usable by this kiosk,
+    or an error message.
+    """
+    if not isinstance(item, dict):
+        return RejectedItem(None, {"item": item}, {"item": "each response must be an object"})
+    errors: dict[str, str] = {}
+    client_id = client_id_of(item)
+    response_id = None
+    raw_id = item.get("id")
+    if not isinstance(raw_id, str) or len(raw_id) > MAX_ID_LENGTH:
+        errors["id"] = "a UUID string is required"
+    else:
+        try:
+            response_id = uuid.UUID(raw_id)
+        except ValueError:
+            errors["id"] = "not a valid UUID"
+
+    key, version = item.get("survey"), item.get("version")
+    rules = None
+    if not isinstance(key, str) or not key:
+        errors["survey"] = "the survey key is required"
+    if type(version) is not int or not 1 <= version <= 1_000_000:
+        errors["version"] = "a survey version number is required"
+    if "survey" not in errors and "version" not in errors:
+        rules = rules_for(key, version)
+        if isinstance(rules, str):
+            errors["version" if rules.startswith("unknown version") else "survey"] = rules
+            rules = None
+
+    locale = item.get("locale")
+    if locale not in LOCALES:
+        errors["locale"] = "must be 'vi' or 'en'"
+
+    started = submitted = None
+    try:
+        submitted = parse_time(item.get("submitted_at"))
+    except ValueError as exc:
+        errors["submitted_at"] = str(exc)
+    if item.get("started_at") is not None:
+        try:
+            started = parse_time(item["started_at"])
+        except ValueError as exc:
+            errors["started_at"] = str(exc)
+    if submitted is not None:
+        _check_times(started, submitted, correction, device_time, now, errors)
+
+    answers, overall = {}, None
+    if rules is not None:
+        answers = rules.check_answers(item.get("answers"), errors)
+        overall = answers.get(rules.overall_id)
+    elif not isinstance(item.get("answers"), dict):
+        errors["answers"] = "must be an object {question_id: value}"
+
+    if errors:
+        return RejectedItem(client_id, item, errors)
+    return ValidItem(
+        client_id=raw_id,
+        id=response_id,
+        version_key=(key, version),
+        locale=locale,
+        answers=answers,
+        overall=overall,
+        device_started_at=started,
+        device_submitted_at=submitted,
+        payload=item,
+    )
+
+
+def _check_times(started, submitted, correction, device_time, now, errors) -> None:
+    if submitted > device_time + SUBMITTED_AFTER_DEVICE_TIME_SLACK:
+        errors["submitted_at"] = "is later than the device_time of this batch"
+    elif submitted - now < -MAX_AGE - correction:  # corrected time too old (no overflow)
+        errors["submitted_at"] = f"is more than {MAX_AGE.days} days old"
+    if started is not None and "submitted_at" not in errors:
+        if started > submitted:
+            errors["started_at"] = "is later than submitted_at"
+        elif submitted - started > MAX_SURVEY_DURATION:
+            errors["started_at"] = "is more than 24 hours before submitted_at"
+
+
+def canonical_answers(answers: dict) -> str:
+    """A stable text of the answers, to compare a re-sent response with the stored one."""
+    return json.dumps(answers, sort_keys=True, ensure_ascii=False, allow_nan=False)
