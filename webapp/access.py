@@ -40,6 +40,8 @@ def enforce_access() -> None:
     """before_request hook: apply the view's declared audience."""
     if request.endpoint is None:  # 404/405 are answered by the router
         return
+    if request.endpoint == "static":  # Flask's own static files (CSS, JS, icons) are public
+        return
     view = current_app.view_functions.get(request.endpoint)
     audiences = audiences_of(view)
     if audiences is None:

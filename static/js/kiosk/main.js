@@ -2,7 +2,7 @@
 // module only decides what is on screen and when to write or sync.
 import { openKioskDb } from '../outbox/db.js';
 import { Outbox, payloadOf } from '../outbox/queue.js';
-import { Syncer } from '../outbox/sync.js';
+import { Syncer, backoffDelay } from '../outbox/sync.js';
 import { ApiError, enroll, fetchConfig } from './api.js';
 import { DEFAULT_LANGUAGE, Translator } from './i18n.js';
 import { StaffPanel, watchGesture } from './staff.js';
@@ -28,6 +28,7 @@ const state = {
   submitting: false,
   cooldownUntil: 0,
   reloadWhenIdle: false,
+  configFailures: 0, // consecutive failed config refreshes (drives the retry backoff)
 };
 const timers = {};
 let outbox;
@@ -84,6 +85,7 @@ function renderStart() {
   $('[data-unit-name]').textContent = unit ? i18n.pick(unit.name) : i18n.t('app_name');
   const current = survey();
   const first = current?.definition?.questions?.[0];
+  $('[data-screen=start]').dataset.survey = current ? `${current.key} v${current.version}` : '';
   $('[data-prompt]').textContent = first ? i18n.pick(first.text) : i18n.t('start_prompt');
   for (const label of document.querySelectorAll('[data-scale]')) {
     const value = Number(label.dataset.scale);
@@ -110,25 +112,37 @@ function validConfig(config) {
   return Boolean(config && Array.isArray(config.surveys) && config.unit);
 }
 
+// Fetch the config if it changed (ETag). On success the next check is in CONFIG_REFRESH_MS;
+// on failure (or when only the service worker's offline copy answered) it is retried with
+// backoff, and also right after the next successful sync, so a kiosk coming back online
+// picks up a newly published survey version within seconds.
 async function refreshConfig() {
   if (!state.token) return;
+  cancel('config');
+  let fresh = false;
   try {
     const reply = await fetchConfig({ token: state.token, etag: state.etag, headers: await kioskHeaders() });
-    if (reply.status === 304) return;
-    if (!validConfig(reply.config)) throw new Error('invalid config');
-    if (reply.offlineCopy) {
+    if (reply.status === 304) {
+      fresh = true;
+    } else if (!validConfig(reply.config)) {
+      throw new Error('invalid config');
+    } else if (reply.offlineCopy) {
       // The service worker's copy (no network): only useful if we have nothing better.
       if (!state.config && reply.config.kiosk?.id === state.kiosk?.id) applyConfig(reply.config);
-      return;
+    } else {
+      fresh = true;
+      state.etag = reply.etag;
+      await outbox.setMetas({ config: reply.config, config_etag: reply.etag || undefined });
+      applyConfig(reply.config);
     }
-    state.etag = reply.etag;
-    await outbox.setMetas({ config: reply.config, config_etag: reply.etag || undefined });
-    applyConfig(reply.config);
   } catch (error) {
     // Keep using the last good config; staff see why in the panel.
     const reason = error instanceof ApiError ? `config: HTTP ${error.status} ${error.message}` : 'config: network';
     await outbox.setMetas({ last_error: reason, last_error_at: new Date().toISOString() });
   }
+  state.configFailures = fresh ? 0 : state.configFailures + 1;
+  const delay = fresh ? CONFIG_REFRESH_MS : backoffDelay(state.configFailures - 1, { baseMs: 5000 });
+  later('config', delay / 1000, refreshConfig);
 }
 
 // ---------------------------------------------------------------- the survey
@@ -305,9 +319,9 @@ function wire() {
   });
   window.addEventListener('online', () => {
     refreshConfig();
+    syncer.resetBackoff();
     syncer.flush({ force: true });
   });
-  setInterval(refreshConfig, CONFIG_REFRESH_MS);
   setInterval(() => syncer.flush(), SAFETY_FLUSH_MS);
 }
 
@@ -321,6 +335,9 @@ async function main() {
     getToken: () => state.token,
     extraHeaders: kioskHeaders,
     onChange: updateCount,
+    onSuccess: () => {
+      if (state.configFailures) refreshConfig(); // the network is back: catch up on the config
+    },
   });
   followUp = new FollowUp($('[data-questions]'), i18n, draftChanged);
   staff = new StaffPanel($('[data-screen=staff]'), {

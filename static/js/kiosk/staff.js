@@ -10,29 +10,21 @@ function hexOf(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-// The PIN check data comes with the config (`settings.staff_pin`); the PIN itself never does.
-// Supported: {"algorithm": "pbkdf2_sha256", "iterations", "salt", "hash"} and
-// {"algorithm": "sha256", "salt", "hash"} (hash = hex of SHA-256(salt + pin)). Returns
-// true/false, or null when the unit has no PIN.
+// The PIN check data comes with the config (`settings.staff_pin`); the PIN itself never does:
+// {"algorithm": "PBKDF2", "hash": "SHA-256", "iterations": N, "salt": text, "key": hex} where
+// key = PBKDF2(pin, UTF-8 salt, N) (werkzeug's pbkdf2:sha256 hash, so the server can check the
+// same PIN). Returns true/false, or null when the unit has no PIN.
 export async function verifyPin(pin, check) {
-  if (!check || !check.hash) return null;
+  if (!check || !check.key) return null;
+  if (String(check.algorithm).toUpperCase() !== 'PBKDF2' || !crypto.subtle) return false;
   const encoder = new TextEncoder();
-  const algorithm = String(check.algorithm || 'sha256').toLowerCase().replace('-', '_');
-  let digest;
-  if (algorithm === 'pbkdf2_sha256') {
-    const key = await crypto.subtle.importKey('raw', encoder.encode(pin), 'PBKDF2', false, ['deriveBits']);
-    const bits = await crypto.subtle.deriveBits(
-      { name: 'PBKDF2', hash: 'SHA-256', salt: encoder.encode(check.salt || ''), iterations: Number(check.iterations) || 100000 },
-      key,
-      256,
-    );
-    digest = hexOf(bits);
-  } else if (algorithm === 'sha256') {
-    digest = hexOf(await crypto.subtle.digest('SHA-256', encoder.encode(`${check.salt || ''}${pin}`)));
-  } else {
-    return false;
-  }
-  return digest === String(check.hash).toLowerCase();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(pin), 'PBKDF2', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', hash: check.hash || 'SHA-256', salt: encoder.encode(check.salt || ''), iterations: Number(check.iterations) },
+    key,
+    (check.key.length / 2) * 8,
+  );
+  return hexOf(bits) === String(check.key).toLowerCase();
 }
 
 export function watchGesture(target, onGesture) {

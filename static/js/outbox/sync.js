@@ -10,6 +10,7 @@
 
 export const LOCK_NAME = 'hailong-outbox-flush';
 const BUSY_RETRY_MS = 5000;
+const OFFLINE_RETRY_MS = 30000;
 
 // "Equal jitter": half the exponential delay fixed, half random, so retries from many
 // tablets spread out but never come back sooner than half the nominal delay.
@@ -55,20 +56,34 @@ export class Syncer {
     timeoutMs = 20000,
     capMs = 300000,
     onChange = () => {},
+    onSuccess = () => {},
     onUnauthorized = () => {},
   }) {
     Object.assign(this, { outbox, getToken, payloadOf, url, extraHeaders, batchSize, timeoutMs, capMs });
-    Object.assign(this, { onChange, onUnauthorized });
+    Object.assign(this, { onChange, onSuccess, onUnauthorized });
     this.attempt = 0;
     this.notBefore = 0;
+    this.size = batchSize; // shrinks on 413/400, grows back after each accepted batch
     this.running = null;
     this.again = false;
     this.timer = null;
     this.timerAt = 0;
   }
 
+  // The network came back: forget the backoff earned while it was away.
+  resetBackoff() {
+    this.attempt = 0;
+    this.notBefore = 0;
+  }
+
   // Ask for a flush. Without `force` it waits out a backoff or Retry-After in progress.
   flush({ force = false } = {}) {
+    if (globalThis.navigator?.onLine === false) {
+      // Certainly offline (only "true" can be wrong): the `online` event will call us;
+      // a slow timer covers browsers that miss the event.
+      this.schedule(OFFLINE_RETRY_MS);
+      return Promise.resolve('offline');
+    }
     if (!force && Date.now() < this.notBefore) {
       this.schedule(this.notBefore - Date.now());
       return Promise.resolve('deferred');
@@ -112,9 +127,8 @@ export class Syncer {
   }
 
   async drain() {
-    let size = this.batchSize;
     for (;;) {
-      const batch = await this.outbox.nextBatch(size);
+      const batch = await this.outbox.nextBatch(this.size);
       if (!batch.length) return 'empty';
       const token = await this.getToken();
       if (!token) return 'no-token';
@@ -127,12 +141,12 @@ export class Syncer {
       if (reply.ok) {
         const outcome = await this.apply(batch, reply);
         if (outcome !== 'ok') return outcome;
-        size = Math.min(this.batchSize, size * 2);
+        this.size = Math.min(this.batchSize, this.size * 2);
         continue;
       }
       if (reply.status === 413 || reply.status === 400) {
         if (batch.length > 1) {
-          size = Math.max(1, Math.floor(batch.length / 2));
+          this.size = Math.max(1, Math.floor(batch.length / 2));
           continue;
         }
         // This one response is refused on its own: keep it for staff, go on with the rest.
@@ -188,6 +202,7 @@ export class Syncer {
     this.notBefore = 0;
     await this.outbox.setMetas({ last_sync_at: new Date().toISOString(), server_time: body.server_time });
     this.changed();
+    this.onSuccess();
     return 'ok';
   }
 
