@@ -23,7 +23,9 @@ KIOSK_SETTINGS = {"cooldown_seconds": 0, "reset_seconds": 0}
 def wait_for_draft(page, question: str) -> None:
     """Until the open survey's answer to `question` is in IndexedDB (writes are async)."""
     for _ in range(100):
-        if any(question in r["answers"] for r in read_store(page, "outbox") if r["state"] == "draft"):
+        if any(
+            question in r["answers"] for r in read_store(page, "outbox") if r["state"] == "draft"
+        ):
             return
         time.sleep(0.02)
     raise AssertionError(f"draft never got an answer to {question}")
@@ -210,7 +212,8 @@ def test_rejected_response_goes_to_dead_letters_and_staff_see_it(
     assert dead[0]["response"]["answers"] == {"overall": 9}
     stored = exported(runner)
     assert bad_id not in stored
-    assert good_ids < set(stored) and len(stored) == 4
+    assert good_ids < set(stored)
+    assert len(stored) == 4
 
     # Staff panel: hidden gesture, wrong PIN refused, right PIN shows the dead letter.
     for _ in range(5):
@@ -258,9 +261,7 @@ def test_new_survey_version_published_while_offline(seeded, runner, kiosk_server
 
     context.set_offline(False)  # the `online` event syncs and refreshes the config
     expect(page.locator("[data-outbox-count]")).to_have_text("0")
-    expect(page.locator("[data-screen=start]")).to_have_attribute(
-        "data-survey", "tthc_one_stop v2"
-    )
+    expect(page.locator("[data-screen=start]")).to_have_attribute("data-survey", "tthc_one_stop v2")
     page.click("[data-rating='5']")
     page.click(f"[data-question=wifi]{VISIBLE} [data-value=true]")
     page.click("[data-action=submit]")

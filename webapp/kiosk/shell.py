@@ -55,17 +55,18 @@ def version() -> str:
         for name in [*_precached_files(), SW_SOURCE]
     )
     template_stamp = (TEMPLATE.stat().st_mtime_ns, TEMPLATE.stat().st_size)
-    return _version_for(str(root), stamps, template_stamp)
+    strings = json.dumps(kiosk_strings(), sort_keys=True, ensure_ascii=False)
+    return _version_for(str(root), stamps, template_stamp, strings)
 
 
 @lru_cache(maxsize=8)
-def _version_for(root: str, stamps: tuple, template_stamp: tuple) -> str:
+def _version_for(root: str, stamps: tuple, template_stamp: tuple, strings: str) -> str:
     digest = hashlib.sha256()
     for name, _mtime, _size in stamps:
         digest.update(name.encode())
         digest.update((Path(root) / name).read_bytes())
     digest.update(TEMPLATE.read_bytes())
-    digest.update(json.dumps(kiosk_strings(), sort_keys=True).encode())
+    digest.update(strings.encode())
     digest.update(APP_VERSION.encode())
     return digest.hexdigest()[:12]
 

@@ -55,6 +55,7 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_queued": "Đang chờ gửi",
         "staff_dead": "Bị máy chủ từ chối",
         "staff_dead_none": "Không có",
+        "staff_dead_list": "Các ý kiến bị từ chối và lý do",
         "staff_last_sync": "Lần gửi thành công gần nhất",
         "staff_last_error": "Lỗi gần nhất",
         "staff_persisted": "Bộ nhớ bền vững",
@@ -69,9 +70,6 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_syncing": "Đang gửi…",
         "yes_short": "Có",
         "no_short": "Không",
-        # errors shown to staff
-        "error_unauthorized": "Máy chưa được kết nối hoặc mã đã bị thu hồi.",
-        "error_network": "Không có mạng",
         "outbox_label": "Số ý kiến chưa gửi",
     },
     "en": {
@@ -114,6 +112,7 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_queued": "Waiting to be sent",
         "staff_dead": "Rejected by the server",
         "staff_dead_none": "None",
+        "staff_dead_list": "Rejected responses and why",
         "staff_last_sync": "Last successful sync",
         "staff_last_error": "Last error",
         "staff_persisted": "Persistent storage",
@@ -128,8 +127,6 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_syncing": "Sending…",
         "yes_short": "Yes",
         "no_short": "No",
-        "error_unauthorized": "This tablet is not enrolled or its token was revoked.",
-        "error_network": "No network",
         "outbox_label": "Responses not yet sent",
     },
 }

@@ -267,6 +267,7 @@ async function reenroll() {
   await outbox.setMetas({ token: undefined });
   state.token = null;
   $('[data-form=enroll]').elements.code.value = '';
+  $('[data-unit-name]').textContent = i18n.t('app_name');
   show('enroll');
 }
 
