@@ -30,6 +30,7 @@ def _json(description: str, ref: str) -> dict:
     }
 
 
+BUSY = _error("The database is busy; nothing was stored, retry later.", retry_after=True)
 BILINGUAL = {
     "type": "object",
     "required": ["vi", "en"],
@@ -85,6 +86,7 @@ def openapi_document(config: Mapping) -> dict:
                         "400": _error("Missing, wrong or already used code."),
                         "410": _error("The code has expired."),
                         "429": _error("Too many attempts.", retry_after=True),
+                        "503": BUSY,
                     },
                 }
             },
@@ -113,6 +115,7 @@ def openapi_document(config: Mapping) -> dict:
                         "304": {"description": "Unchanged since the ETag sent."},
                         "401": _error("Missing or unknown device token."),
                         "403": _error("This kiosk has been revoked."),
+                        "503": BUSY,
                     },
                 }
             },
@@ -150,6 +153,7 @@ def openapi_document(config: Mapping) -> dict:
                         "403": _error("This kiosk has been revoked."),
                         "413": _error(f"More than {max_items} responses or {max_bytes} bytes."),
                         "429": _error("Too many requests from this kiosk.", retry_after=True),
+                        "503": BUSY,
                     },
                 }
             },

@@ -7,6 +7,7 @@ webapp.kiosk.services (enroll), webapp.sync.kiosk_config and webapp.sync.service
 import hashlib
 
 from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy.exc import OperationalError
 
 from webapp.access import allow
 from webapp.api.openapi import openapi_document
@@ -20,6 +21,16 @@ from webapp.sync.validation import parse_envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+
+@bp.errorhandler(OperationalError)
+def database_busy(exc: OperationalError):
+    """A locked SQLite file or a PostgreSQL deadlock/failover: nothing was stored (the
+    transaction is rolled back) and the kiosk keeps the batch, so ask it to retry."""
+    db.session.rollback()
+    current_app.logger.warning("sync database busy: %s", exc.orig)
+    reply = jsonify(error="busy", message="the database is busy; try again shortly")
+    return reply, 503, {"Retry-After": "5"}
 
 
 def _enroll_limit() -> str:

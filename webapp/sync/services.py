@@ -219,7 +219,10 @@ def _insert_new(rows: list[dict]) -> set:
     statement = (
         insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
     )
-    # One multi-row INSERT (SQLAlchemy's "insertmanyvalues"), not a statement per row.
+    # One multi-row INSERT (SQLAlchemy's "insertmanyvalues"), not a statement per row. Rows go
+    # in id order so that two requests inserting overlapping ids take their row locks in the
+    # same order on PostgreSQL (otherwise: deadlock); UUIDv7 order is also the index order.
+    rows = sorted(rows, key=lambda row: row["id"])
     return set(db.session.scalars(statement, rows))
 
 
