@@ -1,13 +1,56 @@
 // The kiosk: screens, timers and wiring. State lives in IndexedDB (outbox + meta); this
 // module only decides what is on screen and when to write or sync.
+//
+// First paint needs only this module, the outbox stores and the API calls (six requests with
+// the CSS: one round of HTTP/1.1 connections on a slow link). The rest (sync loop, follow-up
+// questions, staff panel, id generator) is imported right after the first screen is shown.
 import { openKioskDb } from '../outbox/db.js';
 import { Outbox, payloadOf } from '../outbox/queue.js';
-import { Syncer, backoffDelay } from '../outbox/sync.js';
 import { ApiError, enroll, fetchConfig } from './api.js';
-import { DEFAULT_LANGUAGE, Translator } from './i18n.js';
-import { StaffPanel, watchGesture } from './staff.js';
-import { FollowUp } from './survey.js';
-import { uuidv7 } from './uuid.js';
+
+// ---------------------------------------------------------------- translation domain
+// The kiosk's translation domain. Defaults come with the app shell (boot data, so even the
+// enrollment screen is translated offline); the config's `strings` override them, so a
+// server update reaches tablets without a new app version. Survey wording is bilingual in
+// the survey definition itself and read with `pick()`.
+
+const LANGUAGES = ['vi', 'en'];
+const DEFAULT_LANGUAGE = 'vi';
+
+class Translator {
+  constructor(defaults) {
+    this.tables = { vi: {}, en: {}, ...defaults };
+    this.lang = DEFAULT_LANGUAGE;
+  }
+
+  merge(strings) {
+    for (const lang of LANGUAGES) {
+      if (strings && strings[lang]) this.tables[lang] = { ...this.tables[lang], ...strings[lang] };
+    }
+  }
+
+  t(key, params = {}) {
+    const text = this.tables[this.lang]?.[key] ?? this.tables[DEFAULT_LANGUAGE]?.[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
+  }
+
+  // A bilingual value from the survey or config: {"vi": …, "en": …} or an option {code, vi, en}.
+  pick(value) {
+    if (value == null) return '';
+    if (typeof value === 'string') return value;
+    return value[this.lang] ?? value[DEFAULT_LANGUAGE] ?? '';
+  }
+
+  // Re-render every marked element under `root` in the current language.
+  apply(root) {
+    root.documentElement?.setAttribute('lang', this.lang);
+    for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = this.t(el.dataset.i18n);
+    for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', this.t(el.dataset.i18nLabel));
+    for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = this.t(el.dataset.i18nPlaceholder);
+  }
+}
+
+// ---------------------------------------------------------------- state
 
 const CONFIG_REFRESH_MS = 5 * 60 * 1000;
 const SAFETY_FLUSH_MS = 60 * 1000;
@@ -32,9 +75,12 @@ const state = {
 };
 const timers = {};
 let outbox;
+// Loaded after the first screen (see extras()):
 let syncer;
 let followUp;
 let staff;
+let uuidv7;
+let extrasLoading = null;
 
 function later(name, seconds, action) {
   clearTimeout(timers[name]);
@@ -53,6 +99,7 @@ function show(name) {
   for (const screen of document.querySelectorAll('[data-screen]')) screen.hidden = screen.dataset.screen !== name;
   state.screen = name;
   window.scrollTo(0, 0);
+  performance.mark(`hl-screen-${name}`); // read by bench/kiosk_weight.py
 }
 
 async function updateCount() {
@@ -141,7 +188,9 @@ async function refreshConfig() {
     await outbox.setMetas({ last_error: reason, last_error_at: new Date().toISOString() });
   }
   state.configFailures = fresh ? 0 : state.configFailures + 1;
-  const delay = fresh ? CONFIG_REFRESH_MS : backoffDelay(state.configFailures - 1, { baseMs: 5000 });
+  // Failures: 5 s, 10 s, 20 s … capped at 5 min, with jitter so tablets do not retry in step.
+  const backoff = Math.min(300000, 5000 * 2 ** Math.min(state.configFailures - 1, 6));
+  const delay = fresh ? CONFIG_REFRESH_MS : backoff * (0.5 + Math.random() / 2);
   later('config', delay / 1000, refreshConfig);
 }
 
@@ -165,7 +214,17 @@ function defaultAnswers(definition) {
 
 async function rate(value) {
   const current = survey();
-  if (!current || state.draft || Date.now() < state.cooldownUntil) return;
+  if (!current || state.draft || state.starting || Date.now() < state.cooldownUntil) return;
+  state.starting = true; // a double tap must not start two surveys
+  try {
+    await extras(); // already loaded unless the citizen was faster than the network
+    await startSurvey(current, value);
+  } finally {
+    state.starting = false;
+  }
+}
+
+async function startSurvey(current, value) {
   const definition = current.definition;
   const overall = definition.questions[0].id;
   const record = {
@@ -208,7 +267,7 @@ async function submit() {
     show('thanks'); // only now: the response is committed to IndexedDB
     later('reset', settings().reset_seconds, resetToStart);
     updateCount();
-    syncer.flush();
+    flush();
   } finally {
     state.submitting = false;
   }
@@ -235,7 +294,8 @@ function touched() {
 
 // ---------------------------------------------------------------- enrollment
 
-async function doEnroll(code) {
+// `pending`: an enroll request already on its way (started before IndexedDB was even open).
+async function doEnroll(code, pending = null) {
   const form = $('[data-form=enroll]');
   const error = $('[data-enroll-error]');
   const button = form.querySelector('button');
@@ -243,7 +303,7 @@ async function doEnroll(code) {
   button.disabled = true;
   error.textContent = i18n.t('enroll_working');
   try {
-    const reply = await enroll(code.trim());
+    const reply = await (pending || enroll(code.trim()));
     // A new enrollment may be another unit: drop the old config, keep the queued responses.
     await outbox.setMetas({ token: reply.token, kiosk: reply.kiosk, config: undefined, config_etag: undefined });
     Object.assign(state, { token: reply.token, kiosk: reply.kiosk, config: null, etag: null });
@@ -252,7 +312,7 @@ async function doEnroll(code) {
     await refreshConfig();
     resetToStart();
     if (!state.config) $('[data-screen=loading] p').textContent = i18n.t('config_missing');
-    syncer.flush({ force: true });
+    flush({ force: true });
     return true;
   } catch (failure) {
     error.textContent =
@@ -311,44 +371,69 @@ function wire() {
   }
   $('[data-action=submit]').addEventListener('click', submit);
   for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, { passive: true });
-  watchGesture($('[data-staff-gesture]'), () => {
-    if (state.token && (state.screen === 'start' || state.screen === 'thanks')) {
-      cancel('reset');
-      staff.open();
-      show('staff');
-    }
-  });
   window.addEventListener('online', () => {
     refreshConfig();
-    syncer.resetBackoff();
-    syncer.flush({ force: true });
+    extras().then(() => {
+      syncer.resetBackoff();
+      syncer.flush({ force: true });
+    });
   });
-  setInterval(() => syncer.flush(), SAFETY_FLUSH_MS);
+  setInterval(flush, SAFETY_FLUSH_MS);
+}
+
+// The modules the first screen does not need; imported once, after it is shown.
+function extras() {
+  extrasLoading =
+    extrasLoading ||
+    Promise.all([
+      import('../outbox/sync.js'),
+      import('./survey.js'),
+      import('./staff.js'),
+      import('./uuid.js'),
+    ]).then(([sync, surveyModule, staffModule, uuid]) => {
+      uuidv7 = uuid.uuidv7;
+      syncer = new sync.Syncer({
+        outbox,
+        payloadOf,
+        getToken: () => state.token,
+        extraHeaders: kioskHeaders,
+        onChange: updateCount,
+        onSuccess: () => {
+          if (state.configFailures) refreshConfig(); // the network is back: catch up on the config
+        },
+      });
+      followUp = new surveyModule.FollowUp($('[data-questions]'), i18n, draftChanged);
+      staff = new staffModule.StaffPanel($('[data-screen=staff]'), {
+        i18n,
+        outbox,
+        info: () => ({ version: boot.version, kiosk: state.kiosk, config: state.config, persisted: state.persisted }),
+        syncNow: () => syncer.flush({ force: true }),
+        reenroll,
+        close: resetToStart,
+      });
+      staffModule.watchGesture($('[data-staff-gesture]'), () => {
+        if (state.token && (state.screen === 'start' || state.screen === 'thanks')) {
+          cancel('reset');
+          staff.open();
+          show('staff');
+        }
+      });
+    });
+  return extrasLoading;
+}
+
+function flush(options) {
+  return extras().then(() => syncer.flush(options));
 }
 
 async function main() {
-  registerServiceWorker();
+  // On the enrollment URL, send the code at once: the request flies while IndexedDB opens.
+  const code = new URLSearchParams(window.location.search).get('code');
+  const enrolling = code && window.location.pathname.endsWith('/enroll');
+  const pending = enrolling ? enroll(code.trim()) : null;
+  pending?.catch(() => {}); // handled in doEnroll; no "unhandled rejection" meanwhile
   const db = await openKioskDb({ onBlocking: () => window.location.reload() });
   outbox = new Outbox(db);
-  syncer = new Syncer({
-    outbox,
-    payloadOf,
-    getToken: () => state.token,
-    extraHeaders: kioskHeaders,
-    onChange: updateCount,
-    onSuccess: () => {
-      if (state.configFailures) refreshConfig(); // the network is back: catch up on the config
-    },
-  });
-  followUp = new FollowUp($('[data-questions]'), i18n, draftChanged);
-  staff = new StaffPanel($('[data-screen=staff]'), {
-    i18n,
-    outbox,
-    info: () => ({ version: boot.version, kiosk: state.kiosk, config: state.config, persisted: state.persisted }),
-    syncNow: () => syncer.flush({ force: true }),
-    reenroll,
-    close: resetToStart,
-  });
   wire();
 
   await outbox.submitAbandonedDrafts(); // a reload or crash mid-survey: keep what was answered
@@ -360,8 +445,16 @@ async function main() {
   if (validConfig(config)) applyConfig(config);
   persistStorage();
 
-  const code = new URLSearchParams(window.location.search).get('code');
-  if (code && window.location.pathname.endsWith('/enroll') && (await doEnroll(code))) return;
+  await firstScreen(enrolling ? () => doEnroll(code, pending) : null);
+  // Only now: on a first visit the rest of the app and the worker's precache must not
+  // compete with enrolling and downloading the config on a slow link.
+  await extras();
+  registerServiceWorker();
+  flush();
+}
+
+async function firstScreen(enrollNow) {
+  if (enrollNow && (await enrollNow())) return;
   if (!state.token) {
     show('enroll');
     return;
@@ -374,7 +467,6 @@ async function main() {
     if (!state.config) $('[data-screen=loading] p').textContent = i18n.t('config_missing');
     resetToStart();
   }
-  syncer.flush();
 }
 
 main();

@@ -17,8 +17,9 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
-      // cache: 'reload' skips the HTTP cache so a new version never precaches stale files.
-      await cache.addAll(BUILD.precache.map((url) => new Request(url, { cache: 'reload' })));
+      // cache: 'no-cache' revalidates with the server: a new version never precaches a stale
+      // file, and what the page has just downloaded comes back as a bodiless 304.
+      await cache.addAll(BUILD.precache.map((url) => new Request(url, { cache: 'no-cache' })));
       await self.skipWaiting();
     })(),
   );
@@ -39,13 +40,19 @@ function inScope(url) {
   return url.pathname === BUILD.scope || url.pathname.startsWith(`${BUILD.scope}/`);
 }
 
+let shellCache = null; // opened once per worker start: an offline boot fetches a dozen files
+function openShellCache() {
+  shellCache = shellCache || caches.open(SHELL_CACHE);
+  return shellCache;
+}
+
 async function shell() {
-  const cache = await caches.open(SHELL_CACHE);
+  const cache = await openShellCache();
   return (await cache.match(BUILD.shell)) || fetch(BUILD.shell);
 }
 
 async function precached(request) {
-  const cache = await caches.open(SHELL_CACHE);
+  const cache = await openShellCache();
   return (await cache.match(request, { ignoreSearch: true })) || fetch(request);
 }
 
