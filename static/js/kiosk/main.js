@@ -418,6 +418,10 @@ function extras() {
           show('staff');
         }
       });
+    })
+    .catch((error) => {
+      extrasLoading = null; // e.g. the network dropped mid-download: try again next time
+      throw error;
     });
   return extrasLoading;
 }
