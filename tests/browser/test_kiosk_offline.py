@@ -273,3 +273,45 @@ def test_new_survey_version_published_while_offline(seeded, runner, kiosk_server
     (new_id,) = set(stored) - old_ids
     assert stored[new_id]["version"] == "2"
     assert stored[new_id]["answers"] == {"overall": 5, "wifi": True}
+
+
+def test_service_worker_precaches_the_shell_and_drops_old_caches(
+    seeded, runner, kiosk_server, new_context
+):
+    context = new_context()
+    page = context.new_page()
+    # A cache left by an older app version, made before the current worker is installed.
+    page.goto(f"{kiosk_server}/healthz")
+    page.evaluate(
+        """async () => {
+            const old = await caches.open('hailong-kiosk-shell-0ld0ld0ld0ld');
+            await old.put('/kiosk', new Response('old shell'));
+        }"""
+    )
+    enroll(page, kiosk_server, runner)
+    sw = page.request.get(f"{kiosk_server}/kiosk/sw.js").text()
+    build = json.loads(sw.split("\n", 1)[0].removeprefix("const BUILD = ").removesuffix(";"))
+    # enroll() waited for the worker to control the page: it has activated, so cleaned up.
+    assert sorted(page.evaluate("() => caches.keys()")) == sorted(
+        [f"hailong-kiosk-shell-{build['version']}", "hailong-kiosk-config"]
+    )
+    cached = page.evaluate(
+        """async (name) => {
+            const cache = await caches.open(name);
+            return (await cache.keys()).map((request) => new URL(request.url).pathname);
+        }""",
+        f"hailong-kiosk-shell-{build['version']}",
+    )
+    assert sorted(cached) == sorted(build["precache"])
+    config = page.evaluate(
+        """async () => {
+            const cache = await caches.open('hailong-kiosk-config');
+            return (await cache.match('/api/v1/kiosk/config')).json();
+        }"""
+    )
+    assert config["unit"]["slug"] == "sai-gon"
+    assert config["surveys"][0]["key"] == "tthc_one_stop"
+    context.set_offline(True)
+    page.goto(f"{kiosk_server}/kiosk")  # a fresh navigation, not just a reload
+    page.wait_for_selector(screen("start"))
+    expect(page.locator("[data-unit-name]")).to_have_text("Phường Sài Gòn")

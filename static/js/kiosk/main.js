@@ -6,7 +6,7 @@
 // questions, staff panel, id generator) is imported right after the first screen is shown.
 import { openKioskDb } from '../outbox/db.js';
 import { Outbox, payloadOf } from '../outbox/queue.js';
-import { ApiError, enroll, fetchConfig } from './api.js';
+import { ApiError, CONFIG_URL, enroll, fetchConfig } from './api.js';
 
 // ---------------------------------------------------------------- translation domain
 // The kiosk's translation domain. Defaults come with the app shell (boot data, so even the
@@ -155,6 +155,17 @@ function applyConfig(config) {
   }
 }
 
+// The service worker answers the config URL from this cache when there is no network (it
+// also stores every config it passes on, but on a first visit it is not yet running).
+// The name must match CONFIG_CACHE in sw.js.
+function copyConfigForWorker(config) {
+  const copy = new Response(JSON.stringify(config), { headers: { 'Content-Type': 'application/json' } });
+  globalThis.caches
+    ?.open('hailong-kiosk-config')
+    .then((cache) => cache.put(CONFIG_URL, copy))
+    .catch(() => {}); // no Cache API (plain HTTP): IndexedDB still has the config
+}
+
 function validConfig(config) {
   return Boolean(config && Array.isArray(config.surveys) && config.unit);
 }
@@ -181,6 +192,7 @@ async function refreshConfig() {
       state.etag = reply.etag;
       await outbox.setMetas({ config: reply.config, config_etag: reply.etag || undefined });
       applyConfig(reply.config);
+      copyConfigForWorker(reply.config);
     }
   } catch (error) {
     // Keep using the last good config; staff see why in the panel.

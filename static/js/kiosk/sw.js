@@ -10,7 +10,7 @@
 
 const PREFIX = 'hailong-kiosk-';
 const SHELL_CACHE = `${PREFIX}shell-${BUILD.version}`;
-const CONFIG_CACHE = `${PREFIX}config`;
+const CONFIG_CACHE = `${PREFIX}config`; // main.js writes the first copy (copyConfigForWorker)
 const CONFIG_PATH = '/api/v1/kiosk/config';
 
 self.addEventListener('install', (event) => {
