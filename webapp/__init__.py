@@ -78,12 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from webapp.core.routes import bp as core_bp
     from webapp.dashboard import formatting
     from webapp.dashboard.routes import bp as dashboard_bp
+    from webapp.kiosk.routes import bp as kiosk_bp
     from webapp.reports.routes import bp as reports_bp
     from webapp.sync.api import bp as api_bp
 
     login_setup.init(app)
     formatting.register(app)
-    for blueprint in (core_bp, auth_bp, api_bp, dashboard_bp, admin_bp, reports_bp):
+    for blueprint in (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

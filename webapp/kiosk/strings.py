@@ -1,44 +1,137 @@
-"""Texts of the kiosk app in every language, shipped inside `GET /api/v1/kiosk/config`.
+"""The kiosk's UI strings: its own translation domain, served to the tablet as JSON.
 
-The kiosk works offline, so it cannot ask the server for a translation at display time: the
-whole table travels with the config and is cached by the PWA. Keys are stable identifiers the
-JavaScript looks up; values are final texts (no Babel lookup at run time, vi is the default).
+The kiosk works offline, so its strings cannot come from Flask-Babel at request time:
+they travel with the app shell (for the enrollment screen, before any token exists) and
+with `GET /api/v1/kiosk/config` (so a server update reaches enrolled tablets). Survey
+wording is not here: it lives in the survey definitions, which are bilingual.
+
+Keys are stable identifiers used by static/js/kiosk/*.js; every key must exist in both
+languages (tests/kiosk/test_strings.py checks it). `{n}`-style placeholders are filled in JS.
 """
 
-STRINGS: dict[str, dict[str, str]] = {
+KIOSK_STRINGS: dict[str, dict[str, str]] = {
     "vi": {
-        "app_title": "Hài Lòng",
+        "app_name": "Hài Lòng",
+        "lang_vi": "Tiếng Việt",
+        "lang_en": "English",
+        "language": "Ngôn ngữ",
+        # enrollment
+        "enroll_title": "Kết nối máy với đơn vị",
+        "enroll_help": "Nhập mã kết nối do quản trị viên cung cấp (dạng ABCD-EFGH).",
+        "enroll_code": "Mã kết nối",
+        "enroll_button": "Kết nối",
+        "enroll_working": "Đang kết nối…",
+        "enroll_failed": "Không kết nối được: {message}",
+        "enroll_offline": "Cần có mạng để kết nối máy lần đầu.",
+        "loading": "Đang tải…",
+        "config_missing": "Chưa tải được cấu hình khảo sát. Vui lòng kiểm tra mạng.",
+        # start screen
         "start_prompt": "Ông/bà hài lòng thế nào với sự phục vụ hôm nay?",
-        "submit": "Gửi đánh giá",
-        "skip": "Bỏ qua",
-        "thanks": "Xin cảm ơn ông/bà đã đánh giá!",
-        "language_vi": "Tiếng Việt",
-        "language_en": "English",
-        "enroll_title": "Đăng ký máy tính bảng",
-        "enroll_code": "Mã đăng ký",
-        "enroll_submit": "Đăng ký",
-        "outbox_pending": "Đang chờ gửi",
-        "staff_pin": "Mã PIN nhân viên",
-        "sync_now": "Đồng bộ ngay",
+        "start_hint": "Chạm vào một khuôn mặt",
+        "rating_1": "Rất không hài lòng",
+        "rating_2": "Không hài lòng",
+        "rating_3": "Bình thường",
+        "rating_4": "Hài lòng",
+        "rating_5": "Rất hài lòng",
+        "cooldown": "Vui lòng chờ giây lát…",
+        # follow-up
+        "followup_title": "Cảm ơn! Ông/bà có thể trả lời thêm (không bắt buộc)",
+        "your_rating": "Đánh giá của ông/bà",
+        "yes": "Có",
+        "no": "Không",
+        "text_placeholder": "Nhập ý kiến (không bắt buộc)",
+        "submit": "Gửi",
+        "auto_submit": "Tự động gửi sau ít phút nếu không chạm",
+        # thanks
+        "thanks_title": "Xin cảm ơn!",
+        "thanks_body": "Ý kiến của ông/bà đã được ghi nhận.",
+        # staff panel
+        "staff_title": "Bảng nhân viên",
+        "staff_pin": "Mã PIN của đơn vị",
+        "staff_open": "Mở",
+        "staff_wrong_pin": "Mã PIN không đúng.",
+        "staff_no_pin": "Đơn vị chưa đặt mã PIN.",
+        "staff_close": "Đóng",
+        "staff_queued": "Đang chờ gửi",
+        "staff_dead": "Bị máy chủ từ chối",
+        "staff_dead_none": "Không có",
+        "staff_dead_list": "Các ý kiến bị từ chối và lý do",
+        "staff_last_sync": "Lần gửi thành công gần nhất",
+        "staff_last_error": "Lỗi gần nhất",
+        "staff_persisted": "Bộ nhớ bền vững",
+        "staff_app_version": "Phiên bản ứng dụng",
+        "staff_survey_version": "Phiên bản khảo sát",
+        "staff_kiosk": "Máy",
+        "staff_sync_now": "Gửi ngay",
+        "staff_reenroll": "Kết nối lại",
+        "staff_reenroll_confirm": "Kết nối lại máy này? Các ý kiến đang chờ vẫn được giữ lại.",
+        "staff_never": "Chưa có",
+        "staff_none": "Không có",
+        "staff_syncing": "Đang gửi…",
+        "yes_short": "Có",
+        "no_short": "Không",
+        "outbox_label": "Số ý kiến chưa gửi",
     },
     "en": {
-        "app_title": "Hài Lòng",
-        "start_prompt": "How satisfied are you with our service today?",
-        "submit": "Send",
-        "skip": "Skip",
-        "thanks": "Thank you for your feedback!",
-        "language_vi": "Tiếng Việt",
-        "language_en": "English",
-        "enroll_title": "Enroll this tablet",
+        "app_name": "Hài Lòng",
+        "lang_vi": "Tiếng Việt",
+        "lang_en": "English",
+        "language": "Language",
+        "enroll_title": "Connect this tablet to a unit",
+        "enroll_help": "Enter the enrollment code from your administrator (like ABCD-EFGH).",
         "enroll_code": "Enrollment code",
-        "enroll_submit": "Enroll",
-        "outbox_pending": "Waiting to send",
-        "staff_pin": "Staff PIN",
-        "sync_now": "Sync now",
+        "enroll_button": "Connect",
+        "enroll_working": "Connecting…",
+        "enroll_failed": "Could not connect: {message}",
+        "enroll_offline": "A network connection is needed to enroll the first time.",
+        "loading": "Loading…",
+        "config_missing": "The survey settings could not be loaded yet. Please check the network.",
+        "start_prompt": "How satisfied are you with our service today?",
+        "start_hint": "Tap a face",
+        "rating_1": "Very dissatisfied",
+        "rating_2": "Dissatisfied",
+        "rating_3": "Neutral",
+        "rating_4": "Satisfied",
+        "rating_5": "Very satisfied",
+        "cooldown": "Please wait a moment…",
+        "followup_title": "Thank you! A few more questions (optional)",
+        "your_rating": "Your rating",
+        "yes": "Yes",
+        "no": "No",
+        "text_placeholder": "Type your comment (optional)",
+        "submit": "Send",
+        "auto_submit": "Sent automatically if nobody touches the screen",
+        "thanks_title": "Thank you!",
+        "thanks_body": "Your feedback has been recorded.",
+        "staff_title": "Staff panel",
+        "staff_pin": "Unit PIN",
+        "staff_open": "Open",
+        "staff_wrong_pin": "Wrong PIN.",
+        "staff_no_pin": "This unit has no PIN set.",
+        "staff_close": "Close",
+        "staff_queued": "Waiting to be sent",
+        "staff_dead": "Rejected by the server",
+        "staff_dead_none": "None",
+        "staff_dead_list": "Rejected responses and why",
+        "staff_last_sync": "Last successful sync",
+        "staff_last_error": "Last error",
+        "staff_persisted": "Persistent storage",
+        "staff_app_version": "App version",
+        "staff_survey_version": "Survey version",
+        "staff_kiosk": "Kiosk",
+        "staff_sync_now": "Sync now",
+        "staff_reenroll": "Re-enroll",
+        "staff_reenroll_confirm": "Re-enroll this tablet? Queued responses are kept.",
+        "staff_never": "Never",
+        "staff_none": "None",
+        "staff_syncing": "Sending…",
+        "yes_short": "Yes",
+        "no_short": "No",
+        "outbox_label": "Responses not yet sent",
     },
 }
 
 
 def kiosk_strings() -> dict[str, dict[str, str]]:
-    """A copy of the kiosk texts, {"vi": {key: text}, "en": {key: text}}."""
-    return {lang: dict(texts) for lang, texts in STRINGS.items()}
+    """A copy of the kiosk strings, `{"vi": {...}, "en": {...}}`."""
+    return {lang: dict(table) for lang, table in KIOSK_STRINGS.items()}

@@ -1,0 +1,488 @@
+// The kiosk: screens, timers and wiring. State lives in IndexedDB (outbox + meta); this
+// module only decides what is on screen and when to write or sync.
+//
+// First paint needs only this module, the outbox stores and the API calls (six requests with
+// the CSS: one round of HTTP/1.1 connections on a slow link). The rest (sync loop, follow-up
+// questions, staff panel, id generator) is imported right after the first screen is shown.
+import { openKioskDb } from '../outbox/db.js';
+import { Outbox, payloadOf } from '../outbox/queue.js';
+import { ApiError, CONFIG_URL, enroll, fetchConfig } from './api.js';
+
+// ---------------------------------------------------------------- translation domain
+// The kiosk's translation domain. Defaults come with the app shell (boot data, so even the
+// enrollment screen is translated offline); the config's `strings` override them, so a
+// server update reaches tablets without a new app version. Survey wording is bilingual in
+// the survey definition itself and read with `pick()`.
+
+const LANGUAGES = ['vi', 'en'];
+const DEFAULT_LANGUAGE = 'vi';
+
+class Translator {
+  constructor(defaults) {
+    this.tables = { vi: {}, en: {}, ...defaults };
+    this.lang = DEFAULT_LANGUAGE;
+  }
+
+  merge(strings) {
+    for (const lang of LANGUAGES) {
+      if (strings && strings[lang]) this.tables[lang] = { ...this.tables[lang], ...strings[lang] };
+    }
+  }
+
+  t(key, params = {}) {
+    const text = this.tables[this.lang]?.[key] ?? this.tables[DEFAULT_LANGUAGE]?.[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
+  }
+
+  // A bilingual value from the survey or config: {"vi": …, "en": …} or an option {code, vi, en}.
+  pick(value) {
+    if (value == null) return '';
+    if (typeof value === 'string') return value;
+    return value[this.lang] ?? value[DEFAULT_LANGUAGE] ?? '';
+  }
+
+  // Re-render every marked element under `root` in the current language.
+  apply(root) {
+    root.documentElement?.setAttribute('lang', this.lang);
+    for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = this.t(el.dataset.i18n);
+    for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', this.t(el.dataset.i18nLabel));
+    for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = this.t(el.dataset.i18nPlaceholder);
+  }
+}
+
+// ---------------------------------------------------------------- state
+
+const CONFIG_REFRESH_MS = 5 * 60 * 1000;
+const SAFETY_FLUSH_MS = 60 * 1000;
+const DEFAULT_SETTINGS = { reset_seconds: 8, idle_seconds: 45, cooldown_seconds: 5 };
+
+const boot = JSON.parse(document.getElementById('kiosk-boot').textContent);
+const $ = (selector) => document.querySelector(selector);
+const i18n = new Translator(boot.strings);
+
+const state = {
+  screen: 'loading',
+  token: null,
+  kiosk: null,
+  config: null,
+  etag: null,
+  persisted: false,
+  draft: null, // the survey being answered: {record, definition}
+  submitting: false,
+  cooldownUntil: 0,
+  reloadWhenIdle: false,
+  configFailures: 0, // consecutive failed config refreshes (drives the retry backoff)
+};
+const timers = {};
+let outbox;
+// Loaded after the first screen (see extras()):
+let syncer;
+let followUp;
+let staff;
+let uuidv7;
+let extrasLoading = null;
+
+function later(name, seconds, action) {
+  clearTimeout(timers[name]);
+  timers[name] = setTimeout(action, seconds * 1000);
+}
+
+function cancel(name) {
+  clearTimeout(timers[name]);
+}
+
+function settings() {
+  return { ...DEFAULT_SETTINGS, ...(state.config?.settings || {}) };
+}
+
+function show(name) {
+  for (const screen of document.querySelectorAll('[data-screen]')) screen.hidden = screen.dataset.screen !== name;
+  state.screen = name;
+  window.scrollTo(0, 0);
+  performance.mark(`hl-screen-${name}`); // read by bench/kiosk_weight.py
+}
+
+async function updateCount() {
+  $('[data-outbox-count]').textContent = String(await outbox.count());
+  staff?.refresh();
+}
+
+async function kioskHeaders() {
+  return {
+    'X-Kiosk-App-Version': boot.version,
+    'X-Kiosk-Queued': String(await outbox.count()),
+    'X-Kiosk-Storage-Persisted': state.persisted ? 'true' : 'false',
+  };
+}
+
+// ---------------------------------------------------------------- config and language
+
+function survey() {
+  return state.config?.surveys?.[0] || null;
+}
+
+function setLanguage(lang) {
+  i18n.lang = lang;
+  i18n.apply(document);
+  renderStart();
+}
+
+function renderStart() {
+  const unit = state.config?.unit;
+  $('[data-unit-name]').textContent = unit ? i18n.pick(unit.name) : i18n.t('app_name');
+  const current = survey();
+  const first = current?.definition?.questions?.[0];
+  $('[data-screen=start]').dataset.survey = current ? `${current.key} v${current.version}` : '';
+  $('[data-prompt]').textContent = first ? i18n.pick(first.text) : i18n.t('start_prompt');
+  for (const label of document.querySelectorAll('[data-scale]')) {
+    const value = Number(label.dataset.scale);
+    const entry = (current?.definition?.scale || []).find((s) => s.value === value);
+    label.textContent = entry ? i18n.pick(entry) : i18n.t(`rating_${value}`);
+  }
+  for (const button of document.querySelectorAll('[data-lang]')) {
+    button.setAttribute('aria-pressed', String(button.dataset.lang === i18n.lang));
+  }
+  renderCooldown();
+}
+
+function applyConfig(config) {
+  state.config = config;
+  i18n.merge(config.strings);
+  if (state.screen === 'start' || state.screen === 'loading') {
+    i18n.apply(document);
+    renderStart();
+    if (state.screen === 'loading' && state.token) show('start'); // it was waiting for this
+  }
+}
+
+// The service worker answers the config URL from this cache when there is no network (it
+// also stores every config it passes on, but on a first visit it is not yet running).
+// The name must match CONFIG_CACHE in sw.js.
+function copyConfigForWorker(config) {
+  const copy = new Response(JSON.stringify(config), { headers: { 'Content-Type': 'application/json' } });
+  globalThis.caches
+    ?.open('hailong-kiosk-config')
+    .then((cache) => cache.put(CONFIG_URL, copy))
+    .catch(() => {}); // no Cache API (plain HTTP): IndexedDB still has the config
+}
+
+function validConfig(config) {
+  return Boolean(config && Array.isArray(config.surveys) && config.unit);
+}
+
+// Fetch the config if it changed (ETag). On success the next check is in CONFIG_REFRESH_MS;
+// on failure (or when only the service worker's offline copy answered) it is retried with
+// backoff, and also right after the next successful sync, so a kiosk coming back online
+// picks up a newly published survey version within seconds.
+async function refreshConfig() {
+  if (!state.token) return;
+  cancel('config');
+  let fresh = false;
+  try {
+    const reply = await fetchConfig({ token: state.token, etag: state.etag, headers: await kioskHeaders() });
+    if (reply.status === 304) {
+      fresh = true;
+    } else if (!validConfig(reply.config)) {
+      throw new Error('invalid config');
+    } else if (reply.offlineCopy) {
+      // The service worker's copy (no network): only useful if we have nothing better.
+      if (!state.config && reply.config.kiosk?.id === state.kiosk?.id) applyConfig(reply.config);
+    } else {
+      fresh = true;
+      state.etag = reply.etag;
+      await outbox.setMetas({ config: reply.config, config_etag: reply.etag || undefined });
+      applyConfig(reply.config);
+      copyConfigForWorker(reply.config);
+    }
+  } catch (error) {
+    // Keep using the last good config; staff see why in the panel.
+    const reason = error instanceof ApiError ? `config: HTTP ${error.status} ${error.message}` : 'config: network';
+    await outbox.setMetas({ last_error: reason, last_error_at: new Date().toISOString() });
+  }
+  state.configFailures = fresh ? 0 : state.configFailures + 1;
+  // Failures: 5 s, 10 s, 20 s … capped at 5 min, with jitter so tablets do not retry in step.
+  const backoff = Math.min(300000, 5000 * 2 ** Math.min(state.configFailures - 1, 6));
+  const delay = fresh ? CONFIG_REFRESH_MS : backoff * (0.5 + Math.random() / 2);
+  later('config', delay / 1000, refreshConfig);
+}
+
+// ---------------------------------------------------------------- the survey
+
+function renderCooldown() {
+  const waiting = Date.now() < state.cooldownUntil;
+  for (const button of document.querySelectorAll('[data-rating]')) button.disabled = waiting || !survey();
+  $('[data-cooldown]').textContent = waiting ? i18n.t('cooldown') : '';
+  if (waiting) later('cooldown', (state.cooldownUntil - Date.now()) / 1000 + 0.05, renderCooldown);
+}
+
+function defaultAnswers(definition) {
+  const domain = settings().default_domain;
+  if (!domain) return {};
+  const question = definition.questions.find(
+    (q) => q.id === 'domain' && q.kind === 'choice' && (q.options || []).some((o) => o.code === domain),
+  );
+  return question ? { [question.id]: domain } : {};
+}
+
+async function rate(value) {
+  const current = survey();
+  if (!current || state.draft || state.starting || Date.now() < state.cooldownUntil) return;
+  state.starting = true; // a double tap must not start two surveys
+  try {
+    await extras(); // already loaded unless the citizen was faster than the network
+    await startSurvey(current, value);
+  } finally {
+    state.starting = false;
+  }
+}
+
+async function startSurvey(current, value) {
+  const definition = current.definition;
+  const overall = definition.questions[0].id;
+  const record = {
+    id: uuidv7(),
+    survey: current.key,
+    version: current.version,
+    locale: i18n.lang,
+    started_at: new Date().toISOString(),
+    submitted_at: null,
+    answers: { [overall]: value, ...defaultAnswers(definition) },
+  };
+  state.draft = { record, definition };
+  await outbox.saveDraft(record); // one tap is a complete response from here on
+  updateCount();
+  if (definition.questions.length < 2) {
+    await submit();
+    return;
+  }
+  followUp.start(definition, record.answers);
+  show('followup');
+  touched();
+}
+
+async function draftChanged(answers) {
+  if (!state.draft) return;
+  state.draft.record.answers = answers;
+  await outbox.updateDraft(state.draft.record.id, { answers, locale: i18n.lang });
+}
+
+async function submit() {
+  if (!state.draft || state.submitting) return;
+  state.submitting = true;
+  cancel('idle');
+  try {
+    const { record } = state.draft;
+    const answers = state.screen === 'followup' ? followUp.result() : record.answers;
+    await outbox.submit(record.id, { answers, locale: i18n.lang, submitted_at: new Date().toISOString() });
+    state.draft = null;
+    state.cooldownUntil = Date.now() + settings().cooldown_seconds * 1000;
+    show('thanks'); // only now: the response is committed to IndexedDB
+    later('reset', settings().reset_seconds, resetToStart);
+    updateCount();
+    flush();
+  } finally {
+    state.submitting = false;
+  }
+}
+
+function resetToStart() {
+  if (state.reloadWhenIdle) {
+    window.location.reload(); // a new app version was installed: pick it up between citizens
+    return;
+  }
+  cancel('idle');
+  i18n.lang = DEFAULT_LANGUAGE; // the language resets with the survey
+  i18n.apply(document);
+  renderStart();
+  show(state.config ? 'start' : 'loading');
+}
+
+// Any touch while a survey is open restarts the idle countdown; on the start screen the idle
+// time brings a switched language back to Vietnamese.
+function touched() {
+  if (state.screen === 'followup') later('idle', settings().idle_seconds, submit);
+  else if (state.screen === 'start' && i18n.lang !== DEFAULT_LANGUAGE) later('idle', settings().idle_seconds, resetToStart);
+}
+
+// ---------------------------------------------------------------- enrollment
+
+// `pending`: an enroll request already on its way (started before IndexedDB was even open).
+async function doEnroll(code, pending = null) {
+  const form = $('[data-form=enroll]');
+  const error = $('[data-enroll-error]');
+  const button = form.querySelector('button');
+  form.elements.code.value = code;
+  button.disabled = true;
+  error.textContent = i18n.t('enroll_working');
+  try {
+    const reply = await (pending || enroll(code.trim()));
+    // A new enrollment may be another unit: drop the old config, keep the queued responses.
+    await outbox.setMetas({ token: reply.token, kiosk: reply.kiosk, config: undefined, config_etag: undefined });
+    Object.assign(state, { token: reply.token, kiosk: reply.kiosk, config: null, etag: null });
+    error.textContent = '';
+    history.replaceState(null, '', boot.scope);
+    await refreshConfig();
+    resetToStart();
+    if (!state.config) $('[data-screen=loading] p').textContent = i18n.t('config_missing');
+    flush({ force: true });
+    return true;
+  } catch (failure) {
+    error.textContent =
+      failure instanceof ApiError ? i18n.t('enroll_failed', { message: failure.message }) : i18n.t('enroll_offline');
+    return false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function reenroll() {
+  await outbox.setMetas({ token: undefined });
+  state.token = null;
+  $('[data-form=enroll]').elements.code.value = '';
+  $('[data-unit-name]').textContent = i18n.t('app_name');
+  show('enroll');
+}
+
+// ---------------------------------------------------------------- start-up
+
+async function persistStorage() {
+  try {
+    state.persisted = Boolean(
+      (await navigator.storage?.persisted?.()) || (await navigator.storage?.persist?.()),
+    );
+  } catch {
+    state.persisted = false;
+  }
+  await outbox.setMeta('persisted', state.persisted);
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (hadController) state.reloadWhenIdle = true; // an update, not the first install
+  });
+  navigator.serviceWorker.register(boot.sw, { scope: boot.scope }).catch(() => {
+    // No worker (e.g. plain HTTP on a LAN address): the kiosk still works while online.
+  });
+}
+
+function wire() {
+  $('[data-form=enroll]').addEventListener('submit', (event) => {
+    event.preventDefault();
+    doEnroll(event.target.elements.code.value);
+  });
+  for (const button of document.querySelectorAll('[data-rating]')) {
+    button.addEventListener('click', () => rate(Number(button.dataset.rating)));
+  }
+  for (const button of document.querySelectorAll('[data-lang]')) {
+    button.addEventListener('click', () => {
+      setLanguage(button.dataset.lang);
+      touched();
+    });
+  }
+  $('[data-action=submit]').addEventListener('click', submit);
+  for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, { passive: true });
+  window.addEventListener('online', () => {
+    refreshConfig();
+    extras().then(() => {
+      syncer.resetBackoff();
+      syncer.flush({ force: true });
+    });
+  });
+  setInterval(flush, SAFETY_FLUSH_MS);
+}
+
+// The modules the first screen does not need; imported once, after it is shown.
+function extras() {
+  extrasLoading =
+    extrasLoading ||
+    Promise.all([
+      import('../outbox/sync.js'),
+      import('./survey.js'),
+      import('./staff.js'),
+      import('./uuid.js'),
+    ]).then(([sync, surveyModule, staffModule, uuid]) => {
+      uuidv7 = uuid.uuidv7;
+      syncer = new sync.Syncer({
+        outbox,
+        payloadOf,
+        getToken: () => state.token,
+        extraHeaders: kioskHeaders,
+        onChange: updateCount,
+        onSuccess: () => {
+          if (state.configFailures) refreshConfig(); // the network is back: catch up on the config
+        },
+      });
+      followUp = new surveyModule.FollowUp($('[data-questions]'), i18n, draftChanged);
+      staff = new staffModule.StaffPanel($('[data-screen=staff]'), {
+        i18n,
+        outbox,
+        info: () => ({ version: boot.version, kiosk: state.kiosk, config: state.config, persisted: state.persisted }),
+        syncNow: () => syncer.flush({ force: true }),
+        reenroll,
+        close: resetToStart,
+      });
+      staffModule.watchGesture($('[data-staff-gesture]'), () => {
+        if (state.token && (state.screen === 'start' || state.screen === 'thanks')) {
+          cancel('reset');
+          staff.open();
+          show('staff');
+        }
+      });
+    })
+    .catch((error) => {
+      extrasLoading = null; // e.g. the network dropped mid-download: try again next time
+      throw error;
+    });
+  return extrasLoading;
+}
+
+function flush(options) {
+  return extras().then(() => syncer.flush(options));
+}
+
+async function main() {
+  // On the enrollment URL, send the code at once: the request flies while IndexedDB opens.
+  const code = new URLSearchParams(window.location.search).get('code');
+  const enrolling = code && window.location.pathname.endsWith('/enroll');
+  const pending = enrolling ? enroll(code.trim()) : null;
+  pending?.catch(() => {}); // handled in doEnroll; no "unhandled rejection" meanwhile
+  const db = await openKioskDb({ onBlocking: () => window.location.reload() });
+  outbox = new Outbox(db);
+  wire();
+
+  await outbox.submitAbandonedDrafts(); // a reload or crash mid-survey: keep what was answered
+  await updateCount();
+  const [token, kiosk, config, etag, persisted] = await Promise.all(
+    ['token', 'kiosk', 'config', 'config_etag', 'persisted'].map((key) => outbox.getMeta(key, null)),
+  );
+  Object.assign(state, { token, kiosk, etag, persisted: Boolean(persisted) });
+  if (validConfig(config)) applyConfig(config);
+  persistStorage();
+
+  await firstScreen(enrolling ? () => doEnroll(code, pending) : null);
+  // Only now: on a first visit the rest of the app and the worker's precache must not
+  // compete with enrolling and downloading the config on a slow link.
+  await extras();
+  registerServiceWorker();
+  flush();
+}
+
+async function firstScreen(enrollNow) {
+  if (enrollNow && (await enrollNow())) return;
+  if (!state.token) {
+    show('enroll');
+    return;
+  }
+  if (state.config) {
+    resetToStart();
+    refreshConfig();
+  } else {
+    await refreshConfig();
+    if (!state.config) $('[data-screen=loading] p').textContent = i18n.t('config_missing');
+    resetToStart();
+  }
+}
+
+main();

@@ -1,0 +1,226 @@
+// Layer 3 of the outbox: the replay policy. No DOM.
+//
+// - one flush at a time: within the tab (a promise) and across tabs (Web Locks, where present);
+// - batches of at most `batchSize`, oldest first; a 413 or a 400 splits the batch in two until
+//   the one response the server cannot take is found, which then goes to the dead letters;
+// - a response leaves the outbox only when the reply lists its id (accepted or duplicate):
+//   a fetch that resolves with a 500 or a reply that lists nothing is a failure, not a success;
+// - failures back off exponentially with jitter (cap 5 min); `Retry-After` is honoured;
+// - each request has a timeout (AbortController), so a dead connection cannot wedge the loop.
+
+export const LOCK_NAME = 'hailong-outbox-flush';
+const BUSY_RETRY_MS = 5000;
+const OFFLINE_RETRY_MS = 30000;
+
+// "Equal jitter": half the exponential delay fixed, half random, so retries from many
+// tablets spread out but never come back sooner than half the nominal delay.
+export function backoffDelay(attempt, { baseMs = 1000, capMs = 300000, random = Math.random } = {}) {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+// Retry-After is either delta-seconds or an HTTP date.
+export function retryAfterMs(value, now = Date.now()) {
+  if (value == null || value === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? null : Math.max(0, when - now);
+}
+
+function isIdList(value) {
+  return Array.isArray(value) && value.every((id) => typeof id === 'string');
+}
+
+function validReply(body) {
+  return Boolean(body) && isIdList(body.accepted) && isIdList(body.duplicates) && Array.isArray(body.rejected);
+}
+
+async function errorMessage(reply) {
+  try {
+    const body = await reply.json();
+    return body.message || body.error || `HTTP ${reply.status}`;
+  } catch {
+    return `HTTP ${reply.status}`;
+  }
+}
+
+export class Syncer {
+  constructor({
+    outbox,
+    getToken,
+    payloadOf,
+    url = '/api/v1/sync',
+    extraHeaders = async () => ({}),
+    batchSize = 100,
+    timeoutMs = 20000,
+    capMs = 300000,
+    onChange = () => {},
+    onSuccess = () => {},
+    onUnauthorized = () => {},
+  }) {
+    Object.assign(this, { outbox, getToken, payloadOf, url, extraHeaders, batchSize, timeoutMs, capMs });
+    Object.assign(this, { onChange, onSuccess, onUnauthorized });
+    this.attempt = 0;
+    this.notBefore = 0;
+    this.size = batchSize; // shrinks on 413/400, grows back after each accepted batch
+    this.running = null;
+    this.again = false;
+    this.timer = null;
+    this.timerAt = 0;
+  }
+
+  // The network came back: forget the backoff earned while it was away.
+  resetBackoff() {
+    this.attempt = 0;
+    this.notBefore = 0;
+  }
+
+  // Ask for a flush. Without `force` it waits out a backoff or Retry-After in progress.
+  flush({ force = false } = {}) {
+    if (globalThis.navigator?.onLine === false) {
+      // Certainly offline (only "true" can be wrong): the `online` event will call us;
+      // a slow timer covers browsers that miss the event.
+      this.schedule(OFFLINE_RETRY_MS);
+      return Promise.resolve('offline');
+    }
+    if (!force && Date.now() < this.notBefore) {
+      this.schedule(this.notBefore - Date.now());
+      return Promise.resolve('deferred');
+    }
+    if (this.running) {
+      this.again = true; // something new arrived while flushing: go round once more
+      return this.running;
+    }
+    this.running = this.withLock(() => this.drain())
+      .catch((error) => this.failed(`internal: ${error && error.message}`))
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.flush();
+        }
+      });
+    return this.running;
+  }
+
+  withLock(work) {
+    if (!globalThis.navigator?.locks?.request) return work();
+    return navigator.locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        this.schedule(BUSY_RETRY_MS); // another tab is flushing the same outbox
+        return 'busy';
+      }
+      return work();
+    });
+  }
+
+  schedule(delayMs) {
+    const at = Date.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, delayMs);
+  }
+
+  async drain() {
+    for (;;) {
+      const batch = await this.outbox.nextBatch(this.size);
+      if (!batch.length) return 'empty';
+      const token = await this.getToken();
+      if (!token) return 'no-token';
+      let reply;
+      try {
+        reply = await this.post(batch, token);
+      } catch (error) {
+        return this.failed(error && error.name === 'AbortError' ? 'timeout' : 'network');
+      }
+      if (reply.ok) {
+        const outcome = await this.apply(batch, reply);
+        if (outcome !== 'ok') return outcome;
+        this.size = Math.min(this.batchSize, this.size * 2);
+        continue;
+      }
+      if (reply.status === 413 || reply.status === 400) {
+        if (batch.length > 1) {
+          this.size = Math.max(1, Math.floor(batch.length / 2));
+          continue;
+        }
+        // This one response is refused on its own: keep it for staff, go on with the rest.
+        const message = await errorMessage(reply);
+        await this.outbox.deadLetter([{ id: batch[0].id, errors: { request: message } }]);
+        this.changed();
+        continue;
+      }
+      if (reply.status === 401 || reply.status === 403) {
+        this.onUnauthorized(reply.status);
+        return this.failed(`HTTP ${reply.status}: ${await errorMessage(reply)}`);
+      }
+      const wait = retryAfterMs(reply.headers.get('Retry-After'));
+      return this.failed(`HTTP ${reply.status}: ${await errorMessage(reply)}`, wait);
+    }
+  }
+
+  async post(batch, token) {
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const headers = {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        Authorization: `Bearer ${token}`,
+        ...(await this.extraHeaders()),
+      };
+      const body = JSON.stringify({
+        device_time: new Date().toISOString(),
+        responses: batch.map((record) => this.payloadOf(record)),
+      });
+      return await fetch(this.url, { method: 'POST', headers, body, signal: controller.signal, cache: 'no-store' });
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  async apply(batch, reply) {
+    let body;
+    try {
+      body = await reply.json();
+    } catch {
+      body = null;
+    }
+    if (!validReply(body)) return this.failed('unexpected reply from the server');
+    const sent = new Set(batch.map((record) => record.id));
+    const done = [...body.accepted, ...body.duplicates].filter((id) => sent.has(id));
+    const rejected = body.rejected.filter((item) => item && sent.has(item.id));
+    await this.outbox.acknowledge(done);
+    await this.outbox.deadLetter(rejected);
+    if (!done.length && !rejected.length) return this.failed('the server acknowledged none of the batch');
+    this.attempt = 0;
+    this.notBefore = 0;
+    await this.outbox.setMetas({ last_sync_at: new Date().toISOString(), server_time: body.server_time });
+    this.changed();
+    this.onSuccess();
+    return 'ok';
+  }
+
+  async failed(reason, waitMs = null) {
+    const delay = waitMs ?? backoffDelay(this.attempt, { capMs: this.capMs });
+    this.attempt += 1;
+    this.notBefore = Date.now() + delay;
+    this.schedule(delay);
+    await this.outbox.setMetas({ last_error: reason, last_error_at: new Date().toISOString() });
+    this.changed();
+    return 'failed';
+  }
+
+  changed() {
+    try {
+      this.onChange();
+    } catch {
+      // the display is not the outbox's business
+    }
+  }
+}

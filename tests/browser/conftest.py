@@ -1,0 +1,147 @@
+"""Fixtures for the kiosk browser tests: Debian's Chromium driven by Playwright.
+
+Without /usr/bin/chromium the tests are skipped, unless REQUIRE_BROWSER=1 (CI) makes that a
+failure. Servers are real gunicorn processes on the test database; each test seeds its own
+data (tables are emptied between tests), so one server can serve a whole module.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, gunicorn_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+LAUNCH_ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-sandbox",
+]
+# Rate limits would trip over many enrollments from 127.0.0.1 in one minute.
+SERVER_ENV = {"FLASK_RATELIMIT_ENABLED": "false"}
+VISIBLE = ":not([hidden])"
+
+
+def screen(name: str) -> str:
+    return f"[data-screen={name}]{VISIBLE}"
+
+
+@pytest.fixture(scope="session")
+def playwright_browser():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(playwright_browser):
+    """Make browser contexts (one per tablet) that fail the test on CSP or script errors."""
+    contexts, problems = [], []
+
+    def make(**options):
+        options.setdefault("service_workers", "allow")
+        options.setdefault("viewport", {"width": 1280, "height": 800})
+        context = playwright_browser.new_context(**options)
+        context.set_default_timeout(10_000)
+
+        def watch(page):
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on(
+                "console",
+                lambda message: (
+                    problems.append(f"console: {message.text}")
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
+
+        context.on("page", watch)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, problems
+
+
+@pytest.fixture(scope="module")
+def kiosk_server(request, _schema):
+    """One gunicorn per test module, with the module's KIOSK_SETTINGS (FLASK_KIOSK_* values).
+
+    The server is stateless, so it serves every test of the module although each test
+    starts from empty tables and seeds its own data.
+    """
+    settings = getattr(request.module, "KIOSK_SETTINGS", {})
+    env = {f"FLASK_KIOSK_{name.upper()}": value for name, value in settings.items()}
+    with gunicorn_server(**SERVER_ENV, **env) as url:
+        yield url
+
+
+def create_kiosk(runner, unit: str = "sai-gon") -> str:
+    result = runner.invoke(args=["kiosks", "create", "--unit", unit])
+    assert result.exit_code == 0, result.output
+    return re.search(r"^code: (\S+)$", result.output, re.M).group(1)
+
+
+def enroll(page, base_url: str, runner, unit: str = "sai-gon") -> None:
+    """Open the enrollment URL (as a QR code would) and wait for a controlled start screen."""
+    page.goto(f"{base_url}/kiosk/enroll?code={create_kiosk(runner, unit)}")
+    page.wait_for_selector(screen("start"))
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def outbox_count(page) -> int:
+    return int(page.text_content("[data-outbox-count]"))
+
+
+def read_store(page, store: str) -> list[dict]:
+    """Everything in one of the kiosk's IndexedDB stores."""
+    return page.evaluate(
+        """(store) => new Promise((resolve, reject) => {
+            const open = indexedDB.open('hailong-kiosk');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const request = open.result.transaction(store).objectStore(store).getAll();
+              request.onsuccess = () => { open.result.close(); resolve(request.result); };
+              request.onerror = () => reject(request.error);
+            };
+          })""",
+        store,
+    )
+
+
+def exported(runner) -> dict[str, dict]:
+    """`flask responses export` as {id: row}, answers parsed."""
+    result = runner.invoke(args=["responses", "export"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    by_id = {row["id"]: {**row, "answers": json.loads(row["answers"])} for row in rows}
+    assert len(by_id) == len(rows), "an id was exported twice"
+    return by_id
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"kiosk-{name}.png"
+    page.screenshot(path=str(path))
+    return path

@@ -1,0 +1,152 @@
+"""What a citizen and a technician see: enrollment, language, default domain, accessibility.
+
+Screenshots of every screen in both languages (and both orientations for the survey
+screens) are written to test-artifacts/ for people to look at.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import create_kiosk, enroll, exported, screen, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+KIOSK_SETTINGS = {"cooldown_seconds": 0, "reset_seconds": 2, "idle_seconds": 60}
+AXE = __import__("pathlib").Path(__file__).parent / "vendor" / "axe.min.js"
+LANDSCAPE = {"width": 1280, "height": 800}
+PORTRAIT = {"width": 800, "height": 1280}
+
+VISIBLE_BUTTONS = """() => [...document.querySelectorAll('button')]
+    .filter((b) => b.getClientRects().length > 0)"""
+
+
+def test_enrollment_refuses_a_bad_code_then_enrolls(seeded, runner, kiosk_server, new_context):
+    page = new_context().new_page()
+    page.goto(f"{kiosk_server}/kiosk")
+    page.wait_for_selector(screen("enroll"))
+    form = page.locator("form[data-form=enroll]")
+    form.locator("input[name=code]").fill("AAAA-BBBB")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-enroll-error]")).to_contain_text("Không kết nối được")
+    expect(page.locator(screen("enroll"))).to_be_visible()
+
+    form.locator("input[name=code]").fill(create_kiosk(runner).lower())  # typed casually
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(screen("start"))
+    expect(page.locator("[data-unit-name]")).to_have_text("Phường Sài Gòn")
+    expect(page.locator("[data-outbox-count]")).to_have_text("0")
+    assert page.url == f"{kiosk_server}/kiosk"
+    # Enrolled for good: a reload comes back to the start screen, not the form.
+    page.reload()
+    page.wait_for_selector(screen("start"))
+
+
+def test_language_switch_and_reset(seeded, runner, kiosk_server, new_context):
+    page = new_context().new_page()
+    enroll(page, kiosk_server, runner)
+    page.click("[data-lang=en]")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("[data-prompt]")).to_have_text(
+        "Overall, how satisfied are you with how your application was handled today?"
+    )
+    expect(page.locator("[data-rating='5']")).to_have_text("Very satisfied")
+    expect(page.locator("[data-lang=en]")).to_have_attribute("aria-pressed", "true")
+    page.click("[data-rating='3']")
+    expect(page.locator("[data-question=problem] legend")).to_have_text(
+        "What disappointed you most?"
+    )
+    expect(page.locator("[data-action=submit]")).to_have_text("Send")
+    page.click("[data-action=submit]")
+    expect(page.locator(screen("thanks"))).to_contain_text("Thank you!")
+    # Back on the start screen the next citizen gets Vietnamese again.
+    page.wait_for_selector(screen("start"))
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator("[data-rating='5']")).to_have_text("Rất hài lòng")
+    expect(page.locator("[data-lang=vi]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-outbox-count]")).to_have_text("0")
+    (row,) = exported(runner).values()
+    assert (row["locale"], row["answers"]) == ("en", {"overall": 3})
+
+
+def test_kiosk_default_domain_is_preselected(seeded, runner, kiosk_server, new_context):
+    page = new_context().new_page()
+    enroll(page, kiosk_server, runner, unit="q1-dang-ky-dat-dai")
+    page.click("[data-rating='5']")
+    chosen = page.locator("[data-question=domain] [aria-pressed=true]")
+    expect(chosen).to_have_attribute("data-value", "dat_dai")
+    page.click("[data-action=submit]")  # nothing else answered: still lands in the 95 % group
+    expect(page.locator("[data-outbox-count]")).to_have_text("0")
+    (row,) = exported(runner).values()
+    assert row["answers"] == {"overall": 5, "domain": "dat_dai"}
+    assert row["unit"] == "q1-dang-ky-dat-dai"
+
+
+def axe_violations(page) -> list[dict]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map((v) => ({
+              id: v.id, impact: v.impact, help: v.help,
+              nodes: v.nodes.map((n) => n.target.join(' ')),
+            }));
+        }"""
+    )
+
+
+def check_screen(page, name: str, lang: str, orientation: str = "landscape") -> None:
+    page.wait_for_selector(screen(name))
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    buttons = page.evaluate(
+        VISIBLE_BUTTONS
+        + """.map((b) => {
+            const box = b.getBoundingClientRect();
+            return {name: (b.getAttribute('aria-label') || b.innerText).trim(),
+                    width: box.width, height: box.height};
+          })"""
+    )
+    assert buttons or name == "thanks", f"no buttons on {name}"
+    assert all(b["name"] for b in buttons), f"a button without an accessible name on {name}"
+    small = [b for b in buttons if b["width"] < 64 or b["height"] < 64]
+    assert not small, f"touch targets under 64 px on {name}: {small}"
+    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe on {name}/{lang}: {serious}"
+    shot(page, f"{name}-{lang}-{orientation}")
+
+
+def test_accessibility_and_screenshots_of_every_screen(seeded, runner, kiosk_server, new_context):
+    # bypass_csp only so that axe-core can be injected; every other test runs under the CSP.
+    page = new_context(bypass_csp=True).new_page()
+    page.goto(f"{kiosk_server}/kiosk")
+    check_screen(page, "enroll", "vi")
+    assert page.evaluate("() => getComputedStyle(document.body).fontSize") == "20px"
+    page.fill("input[name=code]", create_kiosk(runner))
+    page.click("form[data-form=enroll] button")
+    for lang in ("vi", "en"):
+        for orientation, viewport in (("landscape", LANDSCAPE), ("portrait", PORTRAIT)):
+            page.set_viewport_size(viewport)
+            page.wait_for_selector(screen("start"))
+            if lang == "en":
+                page.click("[data-lang=en]")
+            check_screen(page, "start", lang, orientation)
+            page.click("[data-rating='2']")  # shows the "what disappointed you" question too
+            check_screen(page, "followup", lang, orientation)
+            page.click("[data-action=submit]")
+            check_screen(page, "thanks", lang, orientation)
+    page.set_viewport_size(LANDSCAPE)
+    for lang in ("vi", "en"):
+        page.wait_for_selector(screen("start"))
+        if lang == "en":
+            page.click("[data-lang=en]")
+        for _ in range(5):
+            page.click("[data-staff-gesture]")
+        page.click("[data-form=pin] button")  # this unit has no PIN: the panel opens
+        expect(page.locator("[data-fact=staff_queued]")).to_have_text("0")
+        check_screen(page, "staff", lang)
+        if lang == "en":
+            page.click("[data-staff=reenroll]")
+            page.click("[data-staff=reenroll]")  # second tap confirms
+            check_screen(page, "enroll", "en")
+        else:
+            page.click("[data-staff=close]")
