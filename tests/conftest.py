@@ -176,5 +176,40 @@ def live_server(seeded):
         yield url
 
 
+# --- Debian's Chromium, driven by Playwright ---------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-sandbox",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session (one Playwright driver per process).
+
+    Without /usr/bin/chromium browser tests are skipped, unless REQUIRE_BROWSER=1 (CI) makes
+    that a failure: a CI run must never pass with its browser tests silently skipped.
+    """
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
 def engine_for_checks():
     return create_engine(DATABASE_URL)

@@ -8,7 +8,6 @@ data (tables are emptied between tests), so one server can serve a whole module.
 import csv
 import io
 import json
-import os
 import re
 from pathlib import Path
 
@@ -16,16 +15,7 @@ import pytest
 
 from tests.conftest import ROOT, gunicorn_server
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH_ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-sandbox",
-]
 # Rate limits would trip over many enrollments from 127.0.0.1 in one minute.
 SERVER_ENV = {"FLASK_RATELIMIT_ENABLED": "false"}
 VISIBLE = ":not([hidden])"
@@ -35,32 +25,15 @@ def screen(name: str) -> str:
     return f"[data-screen={name}]{VISIBLE}"
 
 
-@pytest.fixture(scope="session")
-def playwright_browser():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def new_context(playwright_browser):
+def new_context(chromium):
     """Make browser contexts (one per tablet) that fail the test on CSP or script errors."""
     contexts, problems = [], []
 
     def make(**options):
         options.setdefault("service_workers", "allow")
         options.setdefault("viewport", {"width": 1280, "height": 800})
-        context = playwright_browser.new_context(**options)
+        context = chromium.new_context(**options)
         context.set_default_timeout(10_000)
 
         def watch(page):

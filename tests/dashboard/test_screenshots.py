@@ -3,7 +3,6 @@
 Saved to test-artifacts/; skipped without Debian's Chromium unless REQUIRE_BROWSER=1.
 """
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,41 +12,18 @@ from tests.factories import PASSWORD, make_user
 from webapp.dashboard.cli import generate
 from webapp.extensions import db
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-sandbox",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("Chromium is required but missing")
-        pytest.skip("no Chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def test_dashboard_and_overview_screenshots(seeded, live_server, browser):
+def test_dashboard_and_overview_screenshots(seeded, live_server, chromium):
     with seeded.app_context():
         make_user("admin@example.vn", "admin")
         generate(quarters=2, seed=7, per_day=3, until=date(2025, 6, 30))
         db.session.commit()
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page = chromium.new_page(viewport={"width": 1100, "height": 900})
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     failed = []
@@ -63,7 +39,7 @@ def test_dashboard_and_overview_screenshots(seeded, live_server, browser):
     page.goto(live_server + "/units/sai-gon?period=2025-Q2&lang=en")
     assert page.locator("svg[role=img]").count() >= 4
     page.screenshot(path=str(ARTIFACTS / "dash-unit-en.png"), full_page=True)
-    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone = chromium.new_page(viewport={"width": 390, "height": 844})
     phone.context.add_cookies(page.context.cookies())
     phone.goto(live_server + "/units/tan-dinh?period=2025-Q2&lang=vi")
     phone.screenshot(path=str(ARTIFACTS / "dash-unit-phone-vi.png"), full_page=True)
