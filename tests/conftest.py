@@ -189,9 +189,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium for the whole session (one Playwright driver per process).
+    """One headless Chromium per test module.
+
+    Not per session: Playwright's sync API keeps an asyncio loop running while it is open,
+    and pyHanko (PDF signing and validation) calls asyncio.run(), which refuses to run
+    inside a running loop. Closing it after each browser module keeps the other tests clean.
 
     Without /usr/bin/chromium browser tests are skipped, unless REQUIRE_BROWSER=1 (CI) makes
     that a failure: a CI run must never pass with its browser tests silently skipped.
