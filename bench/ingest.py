@@ -11,6 +11,8 @@ For each scenario (an empty responses table, then one already holding N response
    per second for batches of 100, and for one response per POST (as ODK/Enketo submit);
 3. measures the engine ceiling: raw `sqlite3` executemany of the same rows with
    `INSERT ... ON CONFLICT DO NOTHING`, one transaction per 100 rows, same pragmas;
+4. for calibration, the same batches against a bare Flask endpoint (bench/bare_app.py: parse
+   and executemany, no auth/validation/flags) under the same gunicorn;
 and prints the figures and ratios. Ids are UUIDv7 (time-ordered), as the kiosks send them.
 It stops by itself: every request has a timeout and gunicorn is always terminated.
 """
@@ -169,13 +171,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(instance: Path):
+def gunicorn(instance: Path, app: str = "wsgi:app", **env):
     port = free_port()
     proc = subprocess.Popen(
         [str(PYTHON.with_name("gunicorn")), "--workers", "2", "--worker-class", "sync"]
-        + ["--bind", f"127.0.0.1:{port}", "--backlog", "256", "wsgi:app"],
+        + ["--bind", f"127.0.0.1:{port}", "--backlog", "256", app],
         cwd=ROOT,
-        env=env_for(instance),
+        env=env_for(instance, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -312,15 +314,20 @@ def run_scenario(label: str, base: Path, prefilled: int, batched: int, single: i
         log(
             f"[{label}] pre-filled {prefilled:,} responses in {time.perf_counter() - started:.1f} s"
         )
-    raw_db = instance / "raw.db"
+    raw_db, bare_db = instance / "raw.db", instance / "bare.db"
     shutil.copyfile(db_path, raw_db)  # same schema and same rows for the engine ceiling
+    shutil.copyfile(db_path, bare_db)  # ... and for the bare Flask endpoint
 
     now = datetime.now(UTC)
-    rates = {"batch": [], "single": [], "raw": []}
-    with gunicorn(instance) as port:
+    rates = {"batch": [], "single": [], "raw": [], "bare": []}
+    with (
+        gunicorn(instance) as port,
+        gunicorn(instance, "bench.bare_app:app", BARE_DB=str(bare_db)) as bare_port,
+    ):
         token = enroll(port, instance)
         # Warm both workers up (imports, first queries) outside the measurement.
         post_all(port, token, bodies_for(response_items(40, now - timedelta(days=90)), 1))
+        post_all(bare_port, "-", bodies_for(response_items(400, now - timedelta(days=90)), 100))
         for run in range(RUNS):
             # Fresh ids every run, on separate days so runs never look like bursts of another.
             batch_items = response_items(batched, now - timedelta(days=80 - 20 * run))
@@ -333,22 +340,19 @@ def run_scenario(label: str, base: Path, prefilled: int, batched: int, single: i
             rates["single"].append(accepted / seconds)
             raw_items = response_items(batched, now - timedelta(days=80 - 20 * run))
             rates["raw"].append(raw_ceiling(raw_db, raw_items))
+            bare_items = response_items(batched, now - timedelta(days=80 - 20 * run))
+            seconds, accepted = post_all(bare_port, "-", bodies_for(bare_items, 100))
+            rates["bare"].append(accepted / seconds)
             log(
                 f"[{label}] run {run + 1}: batches of 100 {rates['batch'][-1]:,.0f}/s, "
-                f"one per POST {rates['single'][-1]:,.0f}/s, raw {rates['raw'][-1]:,.0f} rows/s"
+                f"one per POST {rates['single'][-1]:,.0f}/s, raw {rates['raw'][-1]:,.0f} rows/s, "
+                f"bare Flask batches {rates['bare'][-1]:,.0f}/s"
             )
         # A retried batch stores nothing new and still answers every id.
         seconds, accepted = post_all(port, token, bodies_for(batch_items[:2000], 100))
         assert accepted == 0
         log(f"[{label}] re-sent 2,000 already stored: {2000 / seconds:,.0f}/s answered")
-    batch_rate, single_rate, raw_rate = (statistics.median(rates[k]) for k in rates)
-    return {
-        "label": label,
-        "prefilled": prefilled,
-        "batch": batch_rate,
-        "single": single_rate,
-        "raw": raw_rate,
-    }
+    return {"label": label, **{kind: statistics.median(runs) for kind, runs in rates.items()}}
 
 
 def main() -> int:
@@ -370,11 +374,16 @@ def main() -> int:
         shutil.rmtree(base, ignore_errors=True)
 
     log("")
-    log("scenario               batch/100   one/POST   raw sqlite3   batch/one   batch/raw")
+    log("medians of three runs, responses (rows) stored per second")
+    log(
+        "scenario             batch/100  one/POST  raw sqlite3  bare Flask"
+        "  batch/one  batch/raw  batch/bare"
+    )
     for r in results:
         log(
-            f"{r['label']:<20} {r['batch']:>9,.0f}/s {r['single']:>8,.0f}/s {r['raw']:>10,.0f}/s"
-            f" {r['batch'] / r['single']:>10.1f}x {r['batch'] / r['raw']:>10.0%}"
+            f"{r['label']:<19} {r['batch']:>9,.0f} {r['single']:>9,.0f} {r['raw']:>12,.0f}"
+            f" {r['bare']:>11,.0f} {r['batch'] / r['single']:>9.1f}x {r['batch'] / r['raw']:>10.0%}"
+            f" {r['batch'] / r['bare']:>11.0%}"
         )
     log("targets: batch/one >= 5x, batch/raw >= 35%")
     ok = all(r["batch"] >= 5 * r["single"] and r["batch"] >= 0.35 * r["raw"] for r in results)
