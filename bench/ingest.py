@@ -191,6 +191,7 @@ def gunicorn(instance: Path, app: str = "wsgi:app", **env):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(proc.stderr.read().decode()[-2000:]) from None
                 time.sleep(0.2)
+        MASTERS[port] = proc.pid
         yield port
     finally:
         proc.terminate()
@@ -220,6 +221,22 @@ def enroll(port: int, instance: Path) -> str:
         port, "POST", "/api/v1/kiosk/enroll", body, {"Content-Type": "application/json"}
     )
     return reply["token"]
+
+
+MASTERS: dict[int, int] = {}  # port -> gunicorn master pid
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(port: int) -> float:
+    """CPU seconds used so far by the gunicorn workers behind `port` (Linux /proc). Unlike
+    throughput, CPU per response hardly depends on what else the shared machine is doing."""
+    master = MASTERS[port]
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
 
 
 def post_all(port: int, token: str, bodies: list[bytes]) -> tuple[float, int]:
@@ -320,6 +337,7 @@ def run_scenario(label: str, base: Path, prefilled: int, batched: int, single: i
 
     now = datetime.now(UTC)
     rates = {"batch": [], "single": [], "raw": [], "bare": []}
+    cpu = {"batch": [], "bare": []}  # server CPU ms per 100 responses
     with (
         gunicorn(instance) as port,
         gunicorn(instance, "bench.bare_app:app", BARE_DB=str(bare_db)) as bare_port,
@@ -332,27 +350,37 @@ def run_scenario(label: str, base: Path, prefilled: int, batched: int, single: i
             # Fresh ids every run, on separate days so runs never look like bursts of another.
             batch_items = response_items(batched, now - timedelta(days=80 - 20 * run))
             single_items = response_items(single, now - timedelta(days=70 - 20 * run))
+            before = server_cpu(port)
             seconds, accepted = post_all(port, token, bodies_for(batch_items, 100))
             assert accepted == batched, (accepted, batched)
             rates["batch"].append(accepted / seconds)
+            cpu["batch"].append((server_cpu(port) - before) * 1000 / (accepted / 100))
             seconds, accepted = post_all(port, token, bodies_for(single_items, 1))
             assert accepted == single, (accepted, single)
             rates["single"].append(accepted / seconds)
             raw_items = response_items(batched, now - timedelta(days=80 - 20 * run))
             rates["raw"].append(raw_ceiling(raw_db, raw_items))
             bare_items = response_items(batched, now - timedelta(days=80 - 20 * run))
+            before = server_cpu(bare_port)
             seconds, accepted = post_all(bare_port, "-", bodies_for(bare_items, 100))
             rates["bare"].append(accepted / seconds)
+            cpu["bare"].append((server_cpu(bare_port) - before) * 1000 / (accepted / 100))
             log(
                 f"[{label}] run {run + 1}: batches of 100 {rates['batch'][-1]:,.0f}/s, "
                 f"one per POST {rates['single'][-1]:,.0f}/s, raw {rates['raw'][-1]:,.0f} rows/s, "
-                f"bare Flask batches {rates['bare'][-1]:,.0f}/s"
+                f"bare Flask batches {rates['bare'][-1]:,.0f}/s; server CPU per 100: "
+                f"{cpu['batch'][-1]:.1f} ms vs bare {cpu['bare'][-1]:.1f} ms"
             )
         # A retried batch stores nothing new and still answers every id.
         seconds, accepted = post_all(port, token, bodies_for(batch_items[:2000], 100))
         assert accepted == 0
         log(f"[{label}] re-sent 2,000 already stored: {2000 / seconds:,.0f}/s answered")
-    return {"label": label, **{kind: statistics.median(runs) for kind, runs in rates.items()}}
+    return {
+        "label": label,
+        **{kind: statistics.median(runs) for kind, runs in rates.items()},
+        "cpu_batch": statistics.median(cpu["batch"]),
+        "cpu_bare": statistics.median(cpu["bare"]),
+    }
 
 
 def main() -> int:
@@ -384,6 +412,11 @@ def main() -> int:
             f"{r['label']:<19} {r['batch']:>9,.0f} {r['single']:>9,.0f} {r['raw']:>12,.0f}"
             f" {r['bare']:>11,.0f} {r['batch'] / r['single']:>9.1f}x {r['batch'] / r['raw']:>10.0%}"
             f" {r['batch'] / r['bare']:>11.0%}"
+        )
+    for r in results:
+        log(
+            f"{r['label']:<19} server CPU per 100 responses: {r['cpu_batch']:.1f} ms"
+            f" (bare Flask {r['cpu_bare']:.1f} ms)"
         )
     log("targets: batch/one >= 5x, batch/raw >= 35%")
     ok = all(r["batch"] >= 5 * r["single"] and r["batch"] >= 0.35 * r["raw"] for r in results)

@@ -221,6 +221,29 @@ def test_non_object_items_are_rejected_with_a_null_id(kiosk, client, seeded):
         assert quarantine_count() == 3
 
 
+def test_nul_characters_are_refused_or_neutralised_never_a_500(kiosk, client, seeded):
+    # PostgreSQL refuses NUL in text columns and cannot extract "\u0000" from JSON as text.
+    body = batch(
+        [
+            response_item(id="\u0000abc"),
+            response_item(survey="tthc\u0000"),
+            response_item(answers={"overall": 3, "comment": "a\u0000b"}),
+            response_item(answers={"overall": 3, "\u0000": 1}),
+        ],
+        kiosk={"app_version": "1\u00002"},
+    )
+    reply = post(client, kiosk, body)
+    assert reply.status_code == 200
+    body = reply.get_json()
+    assert body["accepted"] == []
+    assert body["rejected"][0]["id"] == "\u0000abc"  # echoed as sent
+    assert "survey" in body["rejected"][1]["errors"]
+    assert body["rejected"][2]["errors"] == {"answers.comment": "must not contain NUL characters"}
+    with seeded.app_context():
+        assert quarantine_count() == 4
+        assert db.session.get(Kiosk, kiosk.id).app_version is None
+
+
 def test_a_rejected_response_sent_again_is_quarantined_once(kiosk, client, seeded):
     bad = response_item(locale="fr")
     post(client, kiosk, batch([bad]))

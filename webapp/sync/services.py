@@ -125,6 +125,7 @@ def _rules_lookup(items: list, unit_type: str):
         for item in items
         if isinstance(item, dict)
         and isinstance(item.get("survey"), str)
+        and "\x00" not in item["survey"]  # a NUL in a text parameter fails on PostgreSQL
         and type(item.get("version")) is int
     }
     keys = {key for key, _ in wanted}
@@ -338,11 +339,17 @@ def _known_domains(candidates: list) -> frozenset[str]:
     return frozenset(db.session.scalars(_statements().domains, {"codes": sorted(answered)}))
 
 
+def _storable(text: str | None) -> str | None:
+    """Text for a string column: PostgreSQL refuses NUL characters (the reply still echoes
+    the id exactly as sent; the payload JSON keeps it too)."""
+    return text.replace("\x00", "\ufffd") if text else text
+
+
 def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> None:
     """Keep every rejected response with its errors, once per (kiosk, id, payload)."""
     if not rejected:
         return
-    known_ids = {r.client_id for r in rejected if r.client_id}
+    known_ids = {_storable(r.client_id) for r in rejected if r.client_id}
     already = set()
     if known_ids:
         rows = db.session.execute(
@@ -355,14 +362,15 @@ def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> No
         already = {(row.client_id, canonical_answers(row.payload)) for row in rows}
     for item in rejected:
         payload = item.payload if isinstance(item.payload, dict) else {"item": item.payload}
-        marker = (item.client_id, canonical_answers(payload))
-        if item.client_id and marker in already:
+        client_id = _storable(item.client_id)
+        marker = (client_id, canonical_answers(payload))
+        if client_id and marker in already:
             continue  # the kiosk retried a response we already keep in quarantine
         already.add(marker)
         db.session.add(
             QuarantinedResponse(
                 kiosk_id=kiosk.id,
-                client_id=item.client_id,
+                client_id=client_id,
                 payload=payload,
                 errors=item.errors,
                 received_at=now,
@@ -491,7 +499,7 @@ def note_kiosk_seen(kiosk: Kiosk, headers: Mapping, facts: Mapping | None = None
     facts = facts or {}
     kiosk.last_seen_at = utcnow()
     version = facts.get("app_version", headers.get("X-Kiosk-App-Version"))
-    if isinstance(version, str) and version.strip():
+    if isinstance(version, str) and version.strip() and "\x00" not in version:
         kiosk.app_version = version.strip()[:40]
     queued = _as_count(facts.get("queued", headers.get("X-Kiosk-Queued")))
     if queued is not None:
@@ -500,5 +508,5 @@ def note_kiosk_seen(kiosk: Kiosk, headers: Mapping, facts: Mapping | None = None
     if persisted is not None:
         kiosk.storage_persisted = persisted
     agent = headers.get("User-Agent")
-    if agent:
+    if agent and "\x00" not in agent:
         kiosk.user_agent = agent[:300]
