@@ -20,9 +20,10 @@ from tests.kiosk_api.conftest import (
 from webapp.audit.models import AuditEvent
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
-from webapp.kiosk.services import revoke_kiosk
+from webapp.kiosk.services import create_kiosk, revoke_kiosk
 from webapp.surveys.services import get_version
 from webapp.sync.models import QuarantinedResponse, Response
+from webapp.units.services import get_unit
 
 SYNC = "/api/v1/sync"
 
@@ -505,3 +506,17 @@ def test_sync_records_kiosk_facts_from_the_body_or_headers(kiosk, client, seeded
     post(client, kiosk, batch([], kiosk={"queued": "many"}), **{"X-Kiosk-Queued": "0"})
     with seeded.app_context():
         assert db.session.get(Kiosk, kiosk.id).queued_count == 3  # garbage ignored
+
+
+def test_the_api_is_exempt_from_csrf_because_it_uses_tokens(seeded):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        kiosk, code = create_kiosk(get_unit("tan-dinh"))
+        db.session.commit()
+    client = app.test_client()
+    enrolled = client.post("/api/v1/kiosk/enroll", json={"code": code})
+    assert enrolled.status_code == 200
+    headers = {"Authorization": "Bearer " + enrolled.get_json()["token"]}
+    reply = client.post(SYNC, json=batch([response_item()]), headers=headers)
+    assert reply.status_code == 200
+    assert len(reply.get_json()["accepted"]) == 1
