@@ -520,3 +520,23 @@ def test_the_api_is_exempt_from_csrf_because_it_uses_tokens(seeded):
     reply = client.post(SYNC, json=batch([response_item()]), headers=headers)
     assert reply.status_code == 200
     assert len(reply.get_json()["accepted"]) == 1
+
+
+def test_a_busy_database_answers_503_with_retry_after_and_stores_nothing(
+    kiosk, client, seeded, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    import webapp.sync.api
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(webapp.sync.api, "ingest_batch", locked)
+    reply = post(client, kiosk, batch([response_item()]))
+
+    assert reply.status_code == 503
+    assert reply.get_json()["error"] == "busy"
+    assert reply.headers["Retry-After"] == "5"
+    with seeded.app_context():
+        assert stored_count() == 0
