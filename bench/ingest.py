@@ -11,6 +11,8 @@ For each scenario (an empty responses table, then one already holding N response
    per second for batches of 100, and for one response per POST (as ODK/Enketo submit);
 3. measures the engine ceiling: raw `sqlite3` executemany of the same rows with
    `INSERT ... ON CONFLICT DO NOTHING`, one transaction per 100 rows, same pragmas;
+4. for calibration, the same batches against a bare Flask endpoint (bench/bare_app.py: parse
+   and executemany, no auth/validation/flags) under the same gunicorn;
 and prints the figures and ratios. Ids are UUIDv7 (time-ordered), as the kiosks send them.
 It stops by itself: every request has a timeout and gunicorn is always terminated.
 """
@@ -24,6 +26,7 @@ import random
 import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = Path(sys.executable)
 SECRET = "bench-secret-key"
 CLIENT_THREADS = 4
+RUNS = 3  # each figure is the median of three runs (the machine is shared)
 ANSWER_SHAPES = [
     {"overall": 5},
     {"overall": 4, "domain": "ho_tich", "staff": 5},
@@ -167,13 +171,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(instance: Path):
+def gunicorn(instance: Path, app: str = "wsgi:app", **env):
     port = free_port()
     proc = subprocess.Popen(
         [str(PYTHON.with_name("gunicorn")), "--workers", "2", "--worker-class", "sync"]
-        + ["--bind", f"127.0.0.1:{port}", "--backlog", "256", "wsgi:app"],
+        + ["--bind", f"127.0.0.1:{port}", "--backlog", "256", app],
         cwd=ROOT,
-        env=env_for(instance),
+        env=env_for(instance, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -187,6 +191,7 @@ def gunicorn(instance: Path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(proc.stderr.read().decode()[-2000:]) from None
                 time.sleep(0.2)
+        MASTERS[port] = proc.pid
         yield port
     finally:
         proc.terminate()
@@ -216,6 +221,22 @@ def enroll(port: int, instance: Path) -> str:
         port, "POST", "/api/v1/kiosk/enroll", body, {"Content-Type": "application/json"}
     )
     return reply["token"]
+
+
+MASTERS: dict[int, int] = {}  # port -> gunicorn master pid
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(port: int) -> float:
+    """CPU seconds used so far by the gunicorn workers behind `port` (Linux /proc). Unlike
+    throughput, CPU per response hardly depends on what else the shared machine is doing."""
+    master = MASTERS[port]
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
 
 
 def post_all(port: int, token: str, bodies: list[bytes]) -> tuple[float, int]:
@@ -310,38 +331,55 @@ def run_scenario(label: str, base: Path, prefilled: int, batched: int, single: i
         log(
             f"[{label}] pre-filled {prefilled:,} responses in {time.perf_counter() - started:.1f} s"
         )
-    raw_db = instance / "raw.db"
+    raw_db, bare_db = instance / "raw.db", instance / "bare.db"
     shutil.copyfile(db_path, raw_db)  # same schema and same rows for the engine ceiling
+    shutil.copyfile(db_path, bare_db)  # ... and for the bare Flask endpoint
 
     now = datetime.now(UTC)
-    batch_items = response_items(batched, now - timedelta(days=30))
-    single_items = response_items(single, now - timedelta(days=10))
-    raw_items = response_items(batched, now - timedelta(days=30))
-
-    with gunicorn(instance) as port:
+    rates = {"batch": [], "single": [], "raw": [], "bare": []}
+    cpu = {"batch": [], "bare": []}  # server CPU ms per 100 responses
+    with (
+        gunicorn(instance) as port,
+        gunicorn(instance, "bench.bare_app:app", BARE_DB=str(bare_db)) as bare_port,
+    ):
         token = enroll(port, instance)
         # Warm both workers up (imports, first queries) outside the measurement.
-        post_all(port, token, bodies_for(response_items(40, now - timedelta(days=60)), 1))
-        seconds, accepted = post_all(port, token, bodies_for(batch_items, 100))
-        assert accepted == batched, (accepted, batched)
-        batch_rate = accepted / seconds
-        log(f"[{label}] batches of 100: {accepted:,} in {seconds:.2f} s = {batch_rate:,.0f}/s")
-        seconds, accepted = post_all(port, token, bodies_for(single_items, 1))
-        assert accepted == single, (accepted, single)
-        single_rate = accepted / seconds
-        log(f"[{label}] one per POST:   {accepted:,} in {seconds:.2f} s = {single_rate:,.0f}/s")
+        post_all(port, token, bodies_for(response_items(40, now - timedelta(days=90)), 1))
+        post_all(bare_port, "-", bodies_for(response_items(400, now - timedelta(days=90)), 100))
+        for run in range(RUNS):
+            # Fresh ids every run, on separate days so runs never look like bursts of another.
+            batch_items = response_items(batched, now - timedelta(days=80 - 20 * run))
+            single_items = response_items(single, now - timedelta(days=70 - 20 * run))
+            before = server_cpu(port)
+            seconds, accepted = post_all(port, token, bodies_for(batch_items, 100))
+            assert accepted == batched, (accepted, batched)
+            rates["batch"].append(accepted / seconds)
+            cpu["batch"].append((server_cpu(port) - before) * 1000 / (accepted / 100))
+            seconds, accepted = post_all(port, token, bodies_for(single_items, 1))
+            assert accepted == single, (accepted, single)
+            rates["single"].append(accepted / seconds)
+            raw_items = response_items(batched, now - timedelta(days=80 - 20 * run))
+            rates["raw"].append(raw_ceiling(raw_db, raw_items))
+            bare_items = response_items(batched, now - timedelta(days=80 - 20 * run))
+            before = server_cpu(bare_port)
+            seconds, accepted = post_all(bare_port, "-", bodies_for(bare_items, 100))
+            rates["bare"].append(accepted / seconds)
+            cpu["bare"].append((server_cpu(bare_port) - before) * 1000 / (accepted / 100))
+            log(
+                f"[{label}] run {run + 1}: batches of 100 {rates['batch'][-1]:,.0f}/s, "
+                f"one per POST {rates['single'][-1]:,.0f}/s, raw {rates['raw'][-1]:,.0f} rows/s, "
+                f"bare Flask batches {rates['bare'][-1]:,.0f}/s; server CPU per 100: "
+                f"{cpu['batch'][-1]:.1f} ms vs bare {cpu['bare'][-1]:.1f} ms"
+            )
         # A retried batch stores nothing new and still answers every id.
-        seconds, accepted = post_all(port, token, bodies_for(batch_items[:1000], 100))
+        seconds, accepted = post_all(port, token, bodies_for(batch_items[:2000], 100))
         assert accepted == 0
-        log(f"[{label}] re-sent 1,000 (all duplicates): {1000 / seconds:,.0f}/s")
-    raw_rate = raw_ceiling(raw_db, raw_items)
-    log(f"[{label}] raw sqlite3 executemany: {raw_rate:,.0f} rows/s")
+        log(f"[{label}] re-sent 2,000 already stored: {2000 / seconds:,.0f}/s answered")
     return {
         "label": label,
-        "prefilled": prefilled,
-        "batch": batch_rate,
-        "single": single_rate,
-        "raw": raw_rate,
+        **{kind: statistics.median(runs) for kind, runs in rates.items()},
+        "cpu_batch": statistics.median(cpu["batch"]),
+        "cpu_bare": statistics.median(cpu["bare"]),
     }
 
 
@@ -352,7 +390,7 @@ def main() -> int:
     args = parser.parse_args()
     prefilled = args.prefill or (100_000 if args.quick else 1_000_000)
     batched = 5_000 if args.quick else 20_000
-    single = 1_000 if args.quick else 3_000
+    single = 500 if args.quick else 2_000
 
     base = Path(tempfile.mkdtemp(prefix="hailong-bench-"))
     try:
@@ -364,11 +402,21 @@ def main() -> int:
         shutil.rmtree(base, ignore_errors=True)
 
     log("")
-    log("scenario               batch/100   one/POST   raw sqlite3   batch/one   batch/raw")
+    log("medians of three runs, responses (rows) stored per second")
+    log(
+        "scenario             batch/100  one/POST  raw sqlite3  bare Flask"
+        "  batch/one  batch/raw  batch/bare"
+    )
     for r in results:
         log(
-            f"{r['label']:<20} {r['batch']:>9,.0f}/s {r['single']:>8,.0f}/s {r['raw']:>10,.0f}/s"
-            f" {r['batch'] / r['single']:>10.1f}x {r['batch'] / r['raw']:>10.0%}"
+            f"{r['label']:<19} {r['batch']:>9,.0f} {r['single']:>9,.0f} {r['raw']:>12,.0f}"
+            f" {r['bare']:>11,.0f} {r['batch'] / r['single']:>9.1f}x {r['batch'] / r['raw']:>10.0%}"
+            f" {r['batch'] / r['bare']:>11.0%}"
+        )
+    for r in results:
+        log(
+            f"{r['label']:<19} server CPU per 100 responses: {r['cpu_batch']:.1f} ms"
+            f" (bare Flask {r['cpu_bare']:.1f} ms)"
         )
     log("targets: batch/one >= 5x, batch/raw >= 35%")
     ok = all(r["batch"] >= 5 * r["single"] and r["batch"] >= 0.35 * r["raw"] for r in results)

@@ -147,3 +147,20 @@ def test_trying_many_codes_is_rate_limited_with_retry_after(seeded):
     limited = replies[-1]
     assert limited.get_json()["error"] == "too_many_requests"
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_two_tablets_racing_with_one_code_get_one_token(seeded):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, code = new_code(seeded)
+
+    def attempt(_):
+        return seeded.test_client().post("/api/v1/kiosk/enroll", json={"code": code})
+
+    with ThreadPoolExecutor(4) as threads:
+        replies = list(threads.map(attempt, range(4)))
+
+    assert sorted(r.status_code for r in replies) == [200, 400, 400, 400]
+    token = next(r.get_json()["token"] for r in replies if r.status_code == 200)
+    with seeded.app_context():
+        assert db.session.scalar(select(Kiosk.token_hash)) == hash_secret(token)

@@ -18,6 +18,7 @@ json_scalars = (
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=30)
+    | st.sampled_from(["\x00", "a\x00b", "\ud7ff", "🙂" * 3])  # NUL: PostgreSQL text trap
 )
 json_values = st.recursive(
     json_scalars,

@@ -20,9 +20,10 @@ from tests.kiosk_api.conftest import (
 from webapp.audit.models import AuditEvent
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
-from webapp.kiosk.services import revoke_kiosk
+from webapp.kiosk.services import create_kiosk, revoke_kiosk
 from webapp.surveys.services import get_version
 from webapp.sync.models import QuarantinedResponse, Response
+from webapp.units.services import get_unit
 
 SYNC = "/api/v1/sync"
 
@@ -219,6 +220,29 @@ def test_non_object_items_are_rejected_with_a_null_id(kiosk, client, seeded):
     assert [r["id"] for r in body["rejected"]] == [None, None, None]
     with seeded.app_context():
         assert quarantine_count() == 3
+
+
+def test_nul_characters_are_refused_or_neutralised_never_a_500(kiosk, client, seeded):
+    # PostgreSQL refuses NUL in text columns and cannot extract "\u0000" from JSON as text.
+    body = batch(
+        [
+            response_item(id="\u0000abc"),
+            response_item(survey="tthc\u0000"),
+            response_item(answers={"overall": 3, "comment": "a\u0000b"}),
+            response_item(answers={"overall": 3, "\u0000": 1}),
+        ],
+        kiosk={"app_version": "1\u00002"},
+    )
+    reply = post(client, kiosk, body)
+    assert reply.status_code == 200
+    body = reply.get_json()
+    assert body["accepted"] == []
+    assert body["rejected"][0]["id"] == "\u0000abc"  # echoed as sent
+    assert "survey" in body["rejected"][1]["errors"]
+    assert body["rejected"][2]["errors"] == {"answers.comment": "must not contain NUL characters"}
+    with seeded.app_context():
+        assert quarantine_count() == 4
+        assert db.session.get(Kiosk, kiosk.id).app_version is None
 
 
 def test_a_rejected_response_sent_again_is_quarantined_once(kiosk, client, seeded):
@@ -482,3 +506,37 @@ def test_sync_records_kiosk_facts_from_the_body_or_headers(kiosk, client, seeded
     post(client, kiosk, batch([], kiosk={"queued": "many"}), **{"X-Kiosk-Queued": "0"})
     with seeded.app_context():
         assert db.session.get(Kiosk, kiosk.id).queued_count == 3  # garbage ignored
+
+
+def test_the_api_is_exempt_from_csrf_because_it_uses_tokens(seeded):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        kiosk, code = create_kiosk(get_unit("tan-dinh"))
+        db.session.commit()
+    client = app.test_client()
+    enrolled = client.post("/api/v1/kiosk/enroll", json={"code": code})
+    assert enrolled.status_code == 200
+    headers = {"Authorization": "Bearer " + enrolled.get_json()["token"]}
+    reply = client.post(SYNC, json=batch([response_item()]), headers=headers)
+    assert reply.status_code == 200
+    assert len(reply.get_json()["accepted"]) == 1
+
+
+def test_a_busy_database_answers_503_with_retry_after_and_stores_nothing(
+    kiosk, client, seeded, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    import webapp.sync.api
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(webapp.sync.api, "ingest_batch", locked)
+    reply = post(client, kiosk, batch([response_item()]))
+
+    assert reply.status_code == 503
+    assert reply.get_json()["error"] == "busy"
+    assert reply.headers["Retry-After"] == "5"
+    with seeded.app_context():
+        assert stored_count() == 0

@@ -12,13 +12,17 @@ Operations here flush but never commit: the view commits once per request.
 
 import bisect
 import functools
+import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import bindparam, select
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.audit.services import record
@@ -121,6 +125,7 @@ def _rules_lookup(items: list, unit_type: str):
         for item in items
         if isinstance(item, dict)
         and isinstance(item.get("survey"), str)
+        and "\x00" not in item["survey"]  # a NUL in a text parameter fails on PostgreSQL
         and type(item.get("version")) is int
     }
     keys = {key for key, _ in wanted}
@@ -233,21 +238,64 @@ def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config)
 
 @functools.cache
 def _insert_statement(dialect: str):
-    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, built once per dialect."""
+    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, built once per dialect.
+
+    On SQLite the statement targets an untyped copy of the table and `_sqlite_row` encodes
+    the values itself: the typed columns' bind processors (UUIDKey, UTCDateTime x4, JSON x2)
+    cost more than SQLite's own insert work. PostgreSQL keeps the typed table.
+    """
     table = Response.__table__
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+    if dialect == "sqlite":
+        table = sql_table(table.name, *(sql_column(c.name) for c in table.columns))
+        return (
+            sqlite.insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+        )
+    return (
+        postgresql.insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.id])
+        .returning(table.c.id)
+    )
+
+
+def _sqlite_time(moment: datetime | None) -> str | None:
+    """SQLAlchemy's SQLite DATETIME storage format for a UTC moment (UTCDateTime stores UTC
+    naive), "YYYY-MM-DD HH:MM:SS.ffffff" with the fraction always present so that text
+    comparisons order correctly."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _sqlite_row(row: dict, received_at: str) -> dict:
+    """A row as SQLAlchemy's column types would store it on SQLite (tests read every stored
+    column back through the ORM, so a difference would show)."""
+    return {
+        **row,
+        "id": row["id"].bytes,
+        "answers": json.dumps(row["answers"]),
+        "flags": json.dumps(row["flags"]) if row["flags"] else "[]",
+        "flagged": int(row["flagged"]),
+        "device_started_at": _sqlite_time(row["device_started_at"]),
+        "device_submitted_at": _sqlite_time(row["device_submitted_at"]),
+        "submitted_at": _sqlite_time(row["submitted_at"]),
+        "received_at": received_at,
+    }
 
 
 def _insert_new(rows: list[dict]) -> set:
-    """Insert rows whose id is not stored yet; the ids this statement stored."""
+    """Insert rows whose id is not stored yet; the ids (uuid.UUID) this statement stored."""
     if not rows:
         return set()
-    statement = _insert_statement(db.session.get_bind().dialect.name)
+    dialect = db.session.get_bind().dialect.name
+    statement = _insert_statement(dialect)
     # One multi-row INSERT (SQLAlchemy's "insertmanyvalues"), not a statement per row. Rows go
     # in id order so that two requests inserting overlapping ids take their row locks in the
     # same order on PostgreSQL (otherwise: deadlock); UUIDv7 order is also the index order.
     rows = sorted(rows, key=lambda row: row["id"])
+    if dialect == "sqlite":
+        received_at = _sqlite_time(rows[0]["received_at"])  # the same for the whole batch
+        stored = db.session.scalars(statement, [_sqlite_row(row, received_at) for row in rows])
+        return {uuid.UUID(bytes=bytes(value)) for value in stored}
     return set(db.session.scalars(statement, rows))
 
 
@@ -291,11 +339,17 @@ def _known_domains(candidates: list) -> frozenset[str]:
     return frozenset(db.session.scalars(_statements().domains, {"codes": sorted(answered)}))
 
 
+def _storable(text: str | None) -> str | None:
+    """Text for a string column: PostgreSQL refuses NUL characters (the reply still echoes
+    the id exactly as sent; the payload JSON keeps it too)."""
+    return text.replace("\x00", "\ufffd") if text else text
+
+
 def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> None:
     """Keep every rejected response with its errors, once per (kiosk, id, payload)."""
     if not rejected:
         return
-    known_ids = {r.client_id for r in rejected if r.client_id}
+    known_ids = {_storable(r.client_id) for r in rejected if r.client_id}
     already = set()
     if known_ids:
         rows = db.session.execute(
@@ -308,14 +362,15 @@ def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> No
         already = {(row.client_id, canonical_answers(row.payload)) for row in rows}
     for item in rejected:
         payload = item.payload if isinstance(item.payload, dict) else {"item": item.payload}
-        marker = (item.client_id, canonical_answers(payload))
-        if item.client_id and marker in already:
+        client_id = _storable(item.client_id)
+        marker = (client_id, canonical_answers(payload))
+        if client_id and marker in already:
             continue  # the kiosk retried a response we already keep in quarantine
         already.add(marker)
         db.session.add(
             QuarantinedResponse(
                 kiosk_id=kiosk.id,
-                client_id=item.client_id,
+                client_id=client_id,
                 payload=payload,
                 errors=item.errors,
                 received_at=now,
@@ -444,7 +499,7 @@ def note_kiosk_seen(kiosk: Kiosk, headers: Mapping, facts: Mapping | None = None
     facts = facts or {}
     kiosk.last_seen_at = utcnow()
     version = facts.get("app_version", headers.get("X-Kiosk-App-Version"))
-    if isinstance(version, str) and version.strip():
+    if isinstance(version, str) and version.strip() and "\x00" not in version:
         kiosk.app_version = version.strip()[:40]
     queued = _as_count(facts.get("queued", headers.get("X-Kiosk-Queued")))
     if queued is not None:
@@ -453,5 +508,5 @@ def note_kiosk_seen(kiosk: Kiosk, headers: Mapping, facts: Mapping | None = None
     if persisted is not None:
         kiosk.storage_persisted = persisted
     agent = headers.get("User-Agent")
-    if agent:
+    if agent and "\x00" not in agent:
         kiosk.user_agent = agent[:300]

@@ -143,7 +143,8 @@ class SurveyRules:
                 continue  # a question the citizen skipped
             question = self.questions.get(qid)
             if question is None:
-                errors[f"answers.{str(qid)[:40]}"] = "no such question in this survey version"
+                name = str(qid)[:40].replace("\x00", "\ufffd")
+                errors[f"answers.{name}"] = "no such question in this survey version"
                 continue
             problem = self._problem(question, value)
             if problem:
@@ -172,6 +173,8 @@ class SurveyRules:
                 return "must be text"
             if len(value) > limit:
                 return f"must be at most {limit} characters"
+            if "\x00" in value:  # PostgreSQL cannot extract it from JSON as text
+                return "must not contain NUL characters"
         return None
 
 
