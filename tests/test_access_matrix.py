@@ -133,6 +133,8 @@ def test_route_role_matrix(seeded, world):
 
     def check(who, rule, method, reply, allowed):
         status = reply.status_code
+        if status >= 500:
+            failures.append(f"{who} {method} {rule}: server error {status}")
         if allowed and status in (401, 403):
             failures.append(f"{who} {method} {rule}: allowed but got {status}")
         if not allowed and status not in (401, 403) and not _is_login_redirect(reply):

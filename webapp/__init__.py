@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import config as config_module
 from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -36,6 +37,11 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.update(test_config)
     config_module.ensure_secret_key(app)
+    if app.config["PROXY_HOPS"]:
+        # Behind a load balancer / TLS proxy: trust its X-Forwarded-* headers, so that rate
+        # limits, audit entries and URLs see the client's address and scheme.
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
     # fontTools logs every subsetting step of the PDF fonts at INFO.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -90,10 +96,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from webapp.access import enforce_access
-    from webapp.errors import register_error_handlers
+    from webapp.errors import refuse_nul_characters, register_error_handlers
     from webapp.i18n import template_globals
     from webapp.security import add_security_headers
 
+    app.before_request(refuse_nul_characters)
     app.before_request(enforce_access)
     app.after_request(add_security_headers)
     app.context_processor(template_globals)

@@ -60,7 +60,8 @@ class DefaultConfig:
     # Rate limits (Flask-Limiter). Use a shared store (redis://) behind a load balancer.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"  # per e-mail address tried, from anywhere
     ENROLL_RATE_LIMIT = "10 per minute"
     SYNC_RATE_LIMIT = "120 per minute"
 
@@ -71,7 +72,11 @@ class DefaultConfig:
     SIGNING_P12_PASSWORD: str | None = None
     TIMESTAMP_URL: str | None = None
 
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Nothing legitimate is larger (a PDF to verify is capped at 5 MiB, a sync at 1 MiB).
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Number of trusted proxies in front of the app (0: none). Set it behind a load balancer
+    # or TLS proxy, never when clients reach gunicorn directly (they could forge headers).
+    PROXY_HOPS = 0
 
 
 def database_url_from_env(instance_path: str) -> str:

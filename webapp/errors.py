@@ -1,7 +1,8 @@
 """Errors answered as JSON for the API (or JSON clients) and as a page for browsers."""
 
-from flask import jsonify, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.routing import BuildError
 
 from webapp.extensions import db
@@ -50,10 +51,36 @@ def handle_http_error(exc: HTTPException):
 
 
 def handle_unexpected(exc: Exception):
+    # A handler for Exception stops Flask from logging the traceback itself.
+    current_app.logger.exception("unhandled error: %s %s", request.method, request.path)
     db.session.rollback()
     return handle_http_error(InternalServerError())
 
 
+def handle_data_error(exc: DataError):
+    """Input the database refuses (a value out of range, bytes it cannot store) is the
+    client's fault: 400, with the transaction rolled back so nothing is half-written."""
+    db.session.rollback()
+    current_app.logger.warning("database refused input: %s", exc.orig)
+    return handle_http_error(BadRequest("a value in the request cannot be stored"))
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def refuse_nul_characters() -> None:
+    """before_request: NUL characters are never valid text here, and PostgreSQL refuses
+    them deep inside a query. Answer 400 up front instead of failing later."""
+    if "\x00" in request.path or _has_nul(request.args.values()):
+        raise BadRequest("the request contains a NUL character")
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and (
+        _has_nul(request.form.values())
+    ):
+        raise BadRequest("the request contains a NUL character")
+
+
 def register_error_handlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -12,6 +12,12 @@ from zoneinfo import ZoneInfo
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
 
+# Reports before the system existed or far in the future are mistakes, and years outside
+# what datetime can hold would otherwise fail deep inside date arithmetic.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
 class PeriodError(ValueError):
     pass
 
@@ -62,6 +68,8 @@ def parse_period(code: str, tz: str = "Asia/Ho_Chi_Minh") -> Period:
     if not match:
         raise PeriodError(f"invalid period {code!r}: use 2024, 2024-Q2 or 2024-04")
     year = int(match["year"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PeriodError(f"invalid period {code!r}: the year must be {FIRST_YEAR}–{LAST_YEAR}")
     if match["quarter"]:
         first = date(year, 3 * int(match["quarter"]) - 2, 1)
         return Period(code, "quarter", first, _add_months(first, 3), tz)

@@ -25,3 +25,9 @@ def test_year_and_month():
 def test_invalid_periods_are_refused(code):
     with pytest.raises(PeriodError):
         parse_period(code)
+
+
+@pytest.mark.parametrize("code", ["0000", "0001", "1999", "2101", "9999-12", "9999-Q4"])
+def test_years_outside_the_supported_range_are_refused(code):
+    with pytest.raises(PeriodError, match="the year must be"):
+        parse_period(code)

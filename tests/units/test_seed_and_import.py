@@ -131,3 +131,11 @@ def test_invalid_survey_definition_is_refused_with_reasons(seeded, runner, tmp_p
     assert result.exit_code == 1
     assert "first question must be the required rating5" in result.output
     assert "at least two options" in result.output
+
+
+def test_import_refuses_slugs_that_are_not_plain(seeded, runner, tmp_path):
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps({"units": [{"slug": "../x", "name_vi": "X", "type": "preschool"}]}))
+    result = runner.invoke(args=["units", "import", str(path)])
+    assert result.exit_code == 1
+    assert "must be lowercase" in result.output

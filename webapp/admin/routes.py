@@ -31,6 +31,7 @@ from webapp.dashboard.services import kiosk_health
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import create_kiosk, enrollment_url, issue_enrollment_code, revoke_kiosk
+from webapp.paging import page_number
 from webapp.surveys.services import DefinitionError, get_survey, publish
 from webapp.sync.models import QuarantinedResponse
 from webapp.units.services import get_unit
@@ -468,7 +469,7 @@ def audit():
         unit = get_unit(request.args["unit"])
         if unit is None:
             abort(400, description=_("Unknown unit."))
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     events, more = services.audit_events(
         action=request.args.get("action") or None,
         unit=unit,

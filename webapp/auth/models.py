@@ -38,5 +38,13 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
 
+    @property
+    def session_stamp(self) -> str:
+        """Changes with the password, so a password change ends every other session."""
+        return self.password_hash[-12:]
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_stamp}"
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -29,6 +29,16 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _tried_email() -> str:
+    """Rate-limit key: the e-mail address being tried (guessing one account from many
+    addresses is limited as well as guessing from one address)."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 def safe_next(target: str | None) -> str | None:
     """Only same-site relative paths: never redirect to another host after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -42,6 +52,7 @@ def safe_next(target: str | None) -> str | None:
 @bp.route("/login", methods=["GET", "POST"])
 @allow("public")
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_tried_email)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))

@@ -61,10 +61,12 @@ def overview_xlsx(rows: list[dict], period: Period, locale: str, generated: str)
                 verdict,
             ]
         )
-        if share.meets_target is not None:
-            fill = OK_FILL if share.meets_target else BAD_FILL
-            for cell in sheet[sheet.max_row]:
-                cell.fill = fill
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # Names are data, never formulas (openpyxl treats a leading "=" as one).
+                cell.data_type = "s"
+            if share.meets_target is not None:
+                cell.fill = OK_FILL if share.meets_target else BAD_FILL
     for column, width in zip(
         "ABCDEFGHIJK", (6, 40, 24, 36, 10, 8, 12, 12, 12, 10, 22), strict=True
     ):

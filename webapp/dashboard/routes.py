@@ -21,6 +21,7 @@ from webapp.dashboard.export import overview_xlsx
 from webapp.dashboard.formatting import when
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.paging import page_number
 from webapp.periods import PeriodError
 from webapp.sync.export import csv_lines
 from webapp.units.services import get_unit
@@ -118,7 +119,7 @@ def overview_export():
 def unit(slug: str):
     unit = _unit_or_404(slug)
     period = _period()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_number()
     locale = _locale()
     include = request.args.get("predecessors", "1") != "0"
     summary = figures.unit_summary(

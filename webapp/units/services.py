@@ -26,6 +26,8 @@ DEFAULT_GROUP_NAMES = {
     ),
 }
 MERGER_DATE = date(2025, 7, 1)
+# Slugs appear in URLs and file names (reports/<slug>-<period>.pdf): keep them plain.
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 class ImportErrorInData(ValueError):
@@ -66,6 +68,8 @@ def _target_from_code(code: str) -> Decimal:
 
 
 def _upsert(model, key: dict, values: dict, summary: ImportSummary, label: str):
+    if model is Unit and not SLUG.match(key["slug"]):
+        raise ImportErrorInData(f"{label}: slug {key['slug']!r} must be lowercase a-z, 0-9, -")
     row = get_unit(key["slug"]) if model is Unit else db.session.get(model, key)
     if row is None:
         row = model(**key, **values)

@@ -1,0 +1,132 @@
+"""Inputs and deployments that once produced a 500 or weakened a control (review findings)."""
+
+import io
+import logging
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import make_app
+from tests.factories import PASSWORD, login, make_user
+from webapp.access import allow
+from webapp.audit.models import AuditEvent
+from webapp.auth.models import User
+from webapp.auth.services import hash_password
+from webapp.extensions import db
+from webapp.units.services import get_unit
+
+
+@pytest.fixture
+def admin_client(seeded):
+    with seeded.app_context():
+        make_user("admin@q1.vn", "admin")
+        db.session.commit()
+    client = seeded.test_client()
+    assert login(client, "admin@q1.vn").status_code == 302
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/units/sai-gon?period=9999-Q4",
+        "/units/sai-gon/reports/0000.pdf",
+        "/units/sai-gon/responses.csv?period=9999",
+        "/overview?period=0001",
+    ],
+)
+def test_periods_outside_the_supported_years_are_400(admin_client, url):
+    assert admin_client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/units/a%00b", "/admin/audit?action=%00", "/overview?period=%00"])
+def test_nul_characters_in_urls_are_400(admin_client, url):
+    assert admin_client.get(url).status_code == 400
+
+
+def test_nul_character_in_a_login_form_is_400_and_audits_nothing(seeded):
+    client = seeded.test_client()
+    reply = client.post("/login", data={"email": "a\x00@x.vn", "password": "x"})
+    assert reply.status_code == 400
+    with seeded.app_context():
+        assert db.session.scalars(select(AuditEvent)).all() == []
+
+
+def test_huge_page_numbers_are_clamped(admin_client):
+    assert admin_client.get("/units/sai-gon?page=99999999999999999999").status_code == 200
+    assert admin_client.get("/admin/audit?page=99999999999999999999").status_code == 200
+
+
+def test_unexpected_errors_are_logged_with_their_traceback(app, caplog):
+    failing = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @failing.get("/explode")
+    @allow("public")
+    def explode():
+        raise RuntimeError("kaboom")
+
+    with caplog.at_level(logging.ERROR):
+        assert failing.test_client().get("/explode").status_code == 500
+    assert any("unhandled error: GET /explode" in r.message and r.exc_info for r in caplog.records)
+
+
+def test_password_change_ends_other_sessions(seeded):
+    with seeded.app_context():
+        make_user("chair@q1.vn", "manager", "sai-gon")
+        db.session.commit()
+    laptop, phone = seeded.test_client(), seeded.test_client()
+    login(laptop, "chair@q1.vn")
+    login(phone, "chair@q1.vn")
+    assert phone.get("/units/sai-gon").status_code == 200
+    with seeded.app_context():
+        user = db.session.scalar(select(User).where(User.email == "chair@q1.vn"))
+        user.password_hash = hash_password("a brand new passphrase")
+        db.session.commit()
+    assert phone.get("/units/sai-gon").status_code == 302  # back to the sign-in page
+
+
+def test_unit_names_are_never_formulas_in_the_xlsx(admin_client, seeded):
+    with seeded.app_context():
+        get_unit("sai-gon").name_vi = '=HYPERLINK("http://evil.example","x")'
+        db.session.commit()
+    reply = admin_client.get("/overview.xlsx?period=2025-Q1")
+    sheet = openpyxl.load_workbook(io.BytesIO(reply.data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=")]
+    assert cells
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_behind_a_proxy_the_client_address_is_used(seeded):
+    proxied = make_app(PROXY_HOPS=1)
+    with proxied.app_context():
+        make_user("x@q1.vn", "auditor")
+        db.session.commit()
+    client = proxied.test_client()
+    client.post(
+        "/login",
+        data={"email": "x@q1.vn", "password": PASSWORD},
+        headers={"X-Forwarded-For": "203.0.113.9"},
+    )
+    with proxied.app_context():
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.login"))
+        assert event.ip == "203.0.113.9"
+
+
+def test_guessing_one_account_from_many_addresses_is_limited(seeded):
+    limited = make_app(
+        PROXY_HOPS=1,
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="100 per minute",
+        LOGIN_ACCOUNT_RATE_LIMIT="3 per hour",
+    )
+    client = limited.test_client()
+    statuses = [
+        client.post(
+            "/login",
+            data={"email": "chair@q1.vn", "password": f"guess-{i}"},
+            headers={"X-Forwarded-For": f"198.51.100.{i}"},
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
