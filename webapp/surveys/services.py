@@ -99,6 +99,11 @@ def validate_definition(definition) -> list[str]:
                 for option in options:
                     if isinstance(option, dict):
                         _bilingual(option, f"{where} option {option.get('code')}", errors)
+        max_length = question.get("max_length")
+        if max_length is not None and (
+            type(max_length) is not int or not 1 <= max_length <= TEXT_MAX_LENGTH
+        ):
+            errors.append(f"{where}.max_length: a whole number from 1 to {TEXT_MAX_LENGTH}")
         show_if = question.get("show_if")
         if show_if is not None:
             target = seen.get(show_if.get("question")) if isinstance(show_if, dict) else None

@@ -11,6 +11,7 @@ a batch of 500 must be checked in a few milliseconds.
 """
 
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -64,14 +65,31 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+def _check_unicode(data) -> None:
+    """Refuse lone UTF-16 surrogates anywhere in the body: they cannot be encoded as UTF-8,
+    so no column (not even the quarantine) can hold them, and a stored one would break every
+    page, export and PDF reading the row. (NUL characters are refused item by item.)"""
+    json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
 def parse_envelope(raw: bytes, max_items: int) -> Envelope:
     """The request body as an Envelope, or APIError 400/413 (nothing stored yet)."""
     try:
-        data = json.loads(raw, parse_constant=_reject_constant)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        data = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        _check_unicode(data)
+    except (ValueError, UnicodeError, RecursionError) as exc:
         message = "the body is not valid JSON"
         if isinstance(exc, json.JSONDecodeError):
             message += f" ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        elif isinstance(exc, UnicodeError):
+            message = "the body contains text that is not valid Unicode"
         raise APIError(400, "bad_request", message) from None
     if not isinstance(data, dict):
         raise APIError(400, "bad_request", 'the body must be a JSON object {"device_time", ...}')
