@@ -83,3 +83,14 @@ def can_see_unit(user, unit) -> bool:
 def require_unit_access(unit) -> None:
     if not can_see_unit(current_user, unit):
         abort(403)
+
+
+def visible_unit_or_404(slug: str):
+    """The unit named in a URL: 404 if unknown, 403 if the user may not see it."""
+    from webapp.units.services import get_unit  # avoids an import cycle
+
+    unit = get_unit(slug)
+    if unit is None:
+        abort(404)
+    require_unit_access(unit)
+    return unit

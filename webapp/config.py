@@ -64,6 +64,7 @@ class DefaultConfig:
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"  # per e-mail address tried, from anywhere
     ENROLL_RATE_LIMIT = "10 per minute"
     SYNC_RATE_LIMIT = "120 per minute"
+    REPORT_RATE_LIMIT = "30 per minute"  # PDF downloads per account (each may render+sign)
 
     # Reports (SPEC section 8).
     ISSUING_BODY_VI = "ỦY BAN NHÂN DÂN QUẬN 1"

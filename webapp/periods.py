@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
 
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 # Reports before the system existed or far in the future are mistakes, and years outside
 # what datetime can hold would otherwise fail deep inside date arithmetic.
 FIRST_YEAR = 2000
@@ -63,7 +64,15 @@ def _local_midnight(day: date, tz: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
-def parse_period(code: str, tz: str = "Asia/Ho_Chi_Minh") -> Period:
+def _configured_tz() -> str:
+    """The app's TIMEZONE inside an app context (pages, CLI), else the district's."""
+    from flask import current_app, has_app_context
+
+    return current_app.config["TIMEZONE"] if has_app_context() else DEFAULT_TZ
+
+
+def parse_period(code: str, tz: str | None = None) -> Period:
+    tz = tz or _configured_tz()
     match = _PATTERN.match(code or "")
     if not match:
         raise PeriodError(f"invalid period {code!r}: use 2024, 2024-Q2 or 2024-04")
@@ -79,7 +88,8 @@ def parse_period(code: str, tz: str = "Asia/Ho_Chi_Minh") -> Period:
     return Period(code, "year", date(year, 1, 1), date(year + 1, 1, 1), tz)
 
 
-def current_period(kind: str = "quarter", tz: str = "Asia/Ho_Chi_Minh") -> Period:
+def current_period(kind: str = "quarter", tz: str | None = None) -> Period:
+    tz = tz or _configured_tz()
     today = datetime.now(ZoneInfo(tz)).date()
     if kind == "year":
         return parse_period(f"{today.year}", tz)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from webapp.access import allow, require_unit_access, visible_unit_ids
+from webapp.access import allow, require_unit_access, visible_unit_ids, visible_unit_or_404
 from webapp.admin import services
 from webapp.admin.forms import (
     ConfirmForm,
@@ -44,13 +44,6 @@ def _locale_name(row) -> str:
     from flask_babel import get_locale
 
     return row.name_en if str(get_locale()) == "en" else row.name_vi
-
-
-def _unit_or_404(slug: str):
-    unit = get_unit(slug)
-    if unit is None:
-        abort(404)
-    return unit
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -109,7 +102,7 @@ def unit_new():
 @bp.route("/admin/units/<slug>/edit", methods=["GET", "POST"])
 @allow("admin")
 def unit_edit(slug: str):
-    unit = _unit_or_404(slug)
+    unit = visible_unit_or_404(slug)
     form = _unit_form(unit)
     form.slug.data = unit.slug  # the slug is the unit's identity in URLs and exports
     if form.validate_on_submit() and _save_unit(form, unit):
@@ -129,7 +122,7 @@ def _form_page(template: str, form, **context):
 @bp.post("/admin/units/<slug>/retire")
 @allow("admin")
 def unit_retire(slug: str):
-    unit = _unit_or_404(slug)
+    unit = visible_unit_or_404(slug)
     form = RetireForm()
     if not form.validate_on_submit():
         abort(400, description=_("A valid date is needed."))
@@ -146,7 +139,7 @@ def unit_retire(slug: str):
 @bp.post("/admin/units/<slug>/merge")
 @allow("admin")
 def unit_merge(slug: str):
-    unit = _unit_or_404(slug)
+    unit = visible_unit_or_404(slug)
     form = MergeForm()
     form.into.choices = [(u.slug, u.slug) for u in services.all_units()]
     if not form.validate_on_submit():
@@ -298,8 +291,7 @@ def kiosks():
 @bp.get("/units/<slug>/kiosks")
 @allow("admin", "manager", "auditor")
 def unit_kiosks(slug: str):
-    unit = _unit_or_404(slug)
-    require_unit_access(unit)
+    unit = visible_unit_or_404(slug)
     return render_template(
         "admin/unit_kiosks.html",
         unit=unit,
@@ -323,8 +315,7 @@ def _enrollment(kiosk, code: str) -> dict:
 @bp.post("/units/<slug>/kiosks")
 @allow("admin", "manager")
 def unit_kiosk_create(slug: str):
-    unit = _unit_or_404(slug)
-    require_unit_access(unit)
+    unit = visible_unit_or_404(slug)
     form = KioskForm()
     if not unit.active:
         abort(400, description=_("Kiosks cannot be added to a retired unit."))

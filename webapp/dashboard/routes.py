@@ -14,7 +14,12 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 
-from webapp.access import ANY_USER, allow, require_unit_access, visible_unit_ids
+from webapp.access import (
+    ANY_USER,
+    allow,
+    visible_unit_ids,
+    visible_unit_or_404,
+)
 from webapp.audit.services import record
 from webapp.dashboard import figures, services
 from webapp.dashboard.export import overview_xlsx
@@ -24,7 +29,6 @@ from webapp.extensions import db
 from webapp.paging import page_number
 from webapp.periods import PeriodError
 from webapp.sync.export import csv_lines
-from webapp.units.services import get_unit
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 COMMENTS_PER_PAGE = 20
@@ -39,14 +43,6 @@ def _period():
         return services.resolve_period(request.args.get("period"))
     except PeriodError as exc:
         abort(400, description=str(exc))
-
-
-def _unit_or_404(slug: str):
-    unit = get_unit(slug)
-    if unit is None:
-        abort(404)
-    require_unit_access(unit)
-    return unit
 
 
 @bp.get("/")
@@ -117,7 +113,7 @@ def overview_export():
 @bp.get("/units/<slug>")
 @allow(*ANY_USER)
 def unit(slug: str):
-    unit = _unit_or_404(slug)
+    unit = visible_unit_or_404(slug)
     period = _period()
     page = page_number()
     locale = _locale()
@@ -154,7 +150,7 @@ def unit(slug: str):
 @allow(*ANY_USER)
 def responses_csv(slug: str):
     """The same CSV as `flask responses export --unit SLUG --period P` (SPEC section 9)."""
-    unit = _unit_or_404(slug)
+    unit = visible_unit_or_404(slug)
     period = None
     if request.args.get("period"):
         period = _period()

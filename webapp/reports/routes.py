@@ -5,7 +5,6 @@ from io import BytesIO
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     jsonify,
     render_template,
@@ -17,8 +16,9 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from webapp.access import allow, require_unit_access
+from webapp.access import allow, visible_unit_or_404
 from webapp.audit.models import AuditEvent
+from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import csrf, db, limiter
 from webapp.periods import PeriodError, current_period, parse_period
@@ -27,7 +27,6 @@ from webapp.reports.forms import VerifyForm
 from webapp.reports.models import Report
 from webapp.reports.signing import signing_identity
 from webapp.reports.verification import MESSAGES, verify_pdf
-from webapp.units.services import get_unit
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -45,19 +44,24 @@ def css_string(value) -> Markup:
     return Markup('"' + text.replace("<", "\\3C ") + '"')  # noqa: S704 - escaped above
 
 
-def _unit_or_404(slug: str):
-    unit = get_unit(slug)
-    if unit is None:
-        abort(404)
-    require_unit_access(unit)
-    return unit
-
-
-def _period_or_400(code: str):
+def _report_period_or_400(code: str):
+    """A period that has started: a report of the future would only sign empty tables."""
     try:
-        return parse_period(code, current_app.config["TIMEZONE"])
+        period = parse_period(code)
     except PeriodError as exc:
         raise APIError(400, "invalid_period", str(exc)) from exc
+    if period.start > utcnow():
+        raise APIError(400, "invalid_period", f"the period {code} has not started yet")
+    return period
+
+
+def _report_limit() -> str:
+    return current_app.config["REPORT_RATE_LIMIT"]
+
+
+def _user_key() -> str:
+    """Rendering and signing costs a second of CPU: limit it per account."""
+    return f"user:{current_user.get_id()}"
 
 
 def _report_locale() -> str:
@@ -68,10 +72,11 @@ def _report_locale() -> str:
 
 @bp.get("/units/<slug>/reports/<period>.pdf")
 @allow("admin", "manager", "auditor")
+@limiter.limit(_report_limit, key_func=_user_key)
 def report_pdf(slug: str, period: str):
-    unit = _unit_or_404(slug)
+    unit = visible_unit_or_404(slug)
     result = services.get_or_build_report(
-        unit, _period_or_400(period), _report_locale(), user=current_user
+        unit, _report_period_or_400(period), _report_locale(), user=current_user
     )
     report = result.report
     services.audit(report, unit, "report.download", cached=not result.generated)
@@ -90,7 +95,7 @@ def report_pdf(slug: str, period: str):
 @bp.get("/units/<slug>/reports")
 @allow("admin", "manager", "auditor")
 def report_list(slug: str):
-    unit = _unit_or_404(slug)
+    unit = visible_unit_or_404(slug)
     events = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.unit_id == unit.id, AuditEvent.action.in_(REPORT_ACTIONS))
