@@ -198,3 +198,13 @@ def test_demo_bootstrap_creates_one_admin_and_a_kiosk_code(app, runner):
     assert "password: " not in second.output  # the admin exists: never printed again
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(Kiosk)) == 1
+
+
+def test_kiosks_create_with_a_default_procedure_domain(seeded, runner):
+    result = runner.invoke(args=["kiosks", "create", "--unit", "sai-gon", "--domain", "dat_dai"])
+    assert result.exit_code == 0, result.output
+    with seeded.app_context():
+        assert db.session.scalar(select(Kiosk)).default_domain_code == "dat_dai"
+    bad = runner.invoke(args=["kiosks", "create", "--unit", "sai-gon", "--domain", "moon"])
+    assert bad.exit_code == 1
+    assert "unknown procedure domain" in bad.output

@@ -9,6 +9,7 @@ from webapp.cli_utils import commit_or_fail, unit_or_fail
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import create_kiosk, enrollment_url, revoke_kiosk
+from webapp.units.models import ProcedureDomain
 
 kiosks_cli = AppGroup("kiosks", help="Kiosk tablets.")
 
@@ -16,13 +17,17 @@ kiosks_cli = AppGroup("kiosks", help="Kiosk tablets.")
 @kiosks_cli.command("create")
 @click.option("--unit", "unit_slug", required=True, help="Slug of the unit the tablet serves.")
 @click.option("--name", help="A name staff recognise, e.g. 'counter 2'.")
+@click.option("--domain", help="Procedure domain preselected on this kiosk, e.g. dat_dai.")
 @click.option("--qr", is_flag=True, help="Also print the enrollment URL as a QR code.")
-def create_command(unit_slug: str, name: str | None, qr: bool) -> None:
+def create_command(unit_slug: str, name: str | None, domain: str | None, qr: bool) -> None:
     """Create a kiosk and print its one-time enrollment code and URL."""
     unit = unit_or_fail(unit_slug)
+    if domain and db.session.get(ProcedureDomain, domain) is None:
+        raise click.ClickException(f"unknown procedure domain {domain!r}")
     if not unit.active:
         click.echo(f"warning: unit {unit.slug} is retired (merged or closed)", err=True)
     kiosk, code = create_kiosk(unit, name)
+    kiosk.default_domain_code = domain
     commit_or_fail("creating the kiosk")
     url = enrollment_url(code)
     click.echo(f"kiosk: {kiosk.id} {kiosk.name}")
