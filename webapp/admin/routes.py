@@ -20,6 +20,7 @@ from webapp.admin.forms import (
     MergeForm,
     PublishForm,
     RetireForm,
+    StaffPinForm,
     TargetField,
     UnitForm,
     UserEditForm,
@@ -30,7 +31,13 @@ from webapp.auth.services import AccountError, create_user
 from webapp.dashboard.services import kiosk_health
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
-from webapp.kiosk.services import create_kiosk, enrollment_url, issue_enrollment_code, revoke_kiosk
+from webapp.kiosk.services import (
+    create_kiosk,
+    enrollment_url,
+    issue_enrollment_code,
+    revoke_kiosk,
+    set_staff_pin,
+)
 from webapp.surveys.services import DefinitionError, get_survey, publish
 from webapp.sync.models import QuarantinedResponse
 from webapp.units.services import get_unit
@@ -91,6 +98,9 @@ def _save_unit(form: UnitForm, unit=None):
         db.session.rollback()
         form.slug.errors = [*form.slug.errors, str(exc)]
         return None
+    changed, pin = form.pin_change()
+    if changed:
+        set_staff_pin(saved, pin)
     db.session.commit()
     flash(_("Saved."), "info")
     return saved
@@ -299,14 +309,20 @@ def kiosks():
 def unit_kiosks(slug: str):
     unit = _unit_or_404(slug)
     require_unit_access(unit)
-    return render_template(
+    return _kiosks_page(unit)
+
+
+def _kiosks_page(unit, *, form=None, pin_form=None, enrollment=None, status: int = 200):
+    page = render_template(
         "admin/unit_kiosks.html",
         unit=unit,
         rows=kiosk_health([unit.id]),
-        form=KioskForm(),
+        form=form or KioskForm(),
+        pin_form=pin_form or StaffPinForm(formdata=None),
         revoke=ConfirmForm(),
-        enrollment=None,
+        enrollment=enrollment,
     )
+    return page, status
 
 
 def _enrollment(kiosk, code: str) -> dict:
@@ -328,25 +344,32 @@ def unit_kiosk_create(slug: str):
     if not unit.active:
         abort(400, description=_("Kiosks cannot be added to a retired unit."))
     if not form.validate_on_submit():
-        return render_template(
-            "admin/unit_kiosks.html",
-            unit=unit,
-            rows=kiosk_health([unit.id]),
-            form=form,
-            revoke=ConfirmForm(),
-            enrollment=None,
-        ), 400
+        return _kiosks_page(unit, form=form, status=400)
     kiosk, code = create_kiosk(unit, (form.name.data or "").strip() or None)
     db.session.commit()
     # The code is shown once, on this response; only its hash is stored.
-    return render_template(
-        "admin/unit_kiosks.html",
-        unit=unit,
-        rows=kiosk_health([unit.id]),
-        form=KioskForm(),
-        revoke=ConfirmForm(),
-        enrollment=_enrollment(kiosk, code),
-    )
+    return _kiosks_page(unit, enrollment=_enrollment(kiosk, code))
+
+
+@bp.post("/units/<slug>/staff-pin")
+@allow("admin", "manager")
+def unit_staff_pin(slug: str):
+    """Set or remove the PIN that opens the staff panel on the unit's kiosks."""
+    unit = _unit_or_404(slug)
+    require_unit_access(unit)
+    form = StaffPinForm()
+    changed, pin = form.pin_change() if form.validate_on_submit() else (False, None)
+    if not changed:
+        if not form.errors:
+            form.staff_pin.errors = [_("Enter a PIN of 4 to 8 digits, or tick “Remove the PIN”.")]
+        return _kiosks_page(unit, pin_form=form, status=400)
+    set_staff_pin(unit, pin)
+    db.session.commit()
+    if pin is None:
+        flash(_("Staff PIN removed: the kiosks' staff panel is read-only now."), "info")
+    else:
+        flash(_("Staff PIN saved: the kiosks use it after their next config refresh."), "info")
+    return redirect(url_for("admin.unit_kiosks", slug=unit.slug))
 
 
 def _kiosk_or_404(kiosk_id: int) -> Kiosk:
@@ -383,14 +406,7 @@ def kiosk_new_code(kiosk_id: int):
 
     record("kiosk.enrollment_code", unit_id=kiosk.unit_id, target=f"kiosk:{kiosk.id}")
     db.session.commit()
-    return render_template(
-        "admin/unit_kiosks.html",
-        unit=kiosk.unit,
-        rows=kiosk_health([kiosk.unit_id]),
-        form=KioskForm(),
-        revoke=ConfirmForm(),
-        enrollment=_enrollment(kiosk, code),
-    )
+    return _kiosks_page(kiosk.unit, enrollment=_enrollment(kiosk, code))
 
 
 # --- users --------------------------------------------------------------------------------------
