@@ -259,9 +259,12 @@ def test_a_v1_outbox_is_stamped_with_its_unit_when_the_schema_upgrades(
     context.route("**/api/v1/sync", lambda route: route.abort())
     page.goto(f"{kiosk_server}/kiosk")
     page.wait_for_selector(screen("start"))
-    assert page.evaluate(
-        "async () => (await indexedDB.databases()).find((d) => d.name === 'hailong-kiosk').version"
-    ) == 2
+    assert (
+        page.evaluate(
+            "async () => (await indexedDB.databases()).find((d) => d.name === 'hailong-kiosk').version"
+        )
+        == 2
+    )
     (queued,) = read_store(page, "outbox")
     assert (queued["id"], queued["unit_slug"]) == (record_id, "sai-gon")
 

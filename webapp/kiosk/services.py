@@ -173,4 +173,6 @@ def set_staff_pin(unit: Unit, pin: str | None) -> None:
     unit.staff_pin_hash = None if pin is None else hash_staff_pin(pin)
     db.session.flush()
     # Never the PIN nor its hash in the audit log: the hash is brute-forceable offline.
-    record("unit.pin_set", unit_id=unit.id, target=unit.slug, pin="removed" if pin is None else "set")
+    record(
+        "unit.pin_set", unit_id=unit.id, target=unit.slug, pin="removed" if pin is None else "set"
+    )

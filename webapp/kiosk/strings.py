@@ -142,7 +142,8 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_sync_now": "Sync now",
         "staff_reenroll": "Re-enroll",
         "staff_reenroll_confirm": "Re-enroll this tablet? Queued responses are kept.",
-        "staff_dead_other_unit": "collected for unit {unit}, but this tablet now belongs to {current}",
+        "staff_dead_other_unit": "collected for unit {unit}, but this tablet now belongs to "
+        "{current}",
         "staff_never": "Never",
         "staff_none": "None",
         "staff_syncing": "Sending…",
