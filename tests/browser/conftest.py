@@ -118,3 +118,46 @@ def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"kiosk-{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def latest_kiosk_id(app) -> int:
+    from sqlalchemy import func, select
+
+    from webapp.extensions import db
+    from webapp.kiosk.models import Kiosk
+
+    with app.app_context():
+        return db.session.scalar(select(func.max(Kiosk.id)))
+
+
+def revoke(runner, kiosk_id: int) -> None:
+    result = runner.invoke(args=["kiosks", "revoke", str(kiosk_id)])
+    assert result.exit_code == 0, result.output
+
+
+def open_staff_panel(page) -> None:
+    """The hidden gesture: five quick taps on the unit name."""
+    for _ in range(5):
+        page.click("[data-staff-gesture]")
+    page.wait_for_selector(screen("staff"))
+
+
+def went_online(page) -> None:
+    """What the browser fires when the network returns: the kiosk refreshes its config and
+    syncs (used where going offline first would change what the test looks at)."""
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+
+
+def read_meta(page, key: str):
+    return page.evaluate(
+        """(key) => new Promise((resolve, reject) => {
+            const open = indexedDB.open('hailong-kiosk');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const request = open.result.transaction('meta').objectStore('meta').get(key);
+              request.onsuccess = () => { open.result.close(); resolve(request.result ?? null); };
+              request.onerror = () => reject(request.error);
+            };
+          })""",
+        key,
+    )

@@ -183,7 +183,8 @@ def test_rejected_response_goes_to_dead_letters_and_staff_see_it(
     enroll(page, kiosk_server, runner)
     context.set_offline(True)
     queue_one_tap_surveys(page, 3)
-    # A response the server must refuse (rating 9), as a buggy or tampered tablet could hold.
+    # A response the server must refuse (rating 9), as a buggy or tampered tablet could hold
+    # (collected for this unit: responses of another unit never reach the server).
     bad_id = str(uuid.uuid4())
     page.evaluate(
         """(id) => new Promise((resolve, reject) => {
@@ -192,7 +193,8 @@ def test_rejected_response_goes_to_dead_letters_and_staff_see_it(
               const tx = open.result.transaction('outbox', 'readwrite');
               const now = new Date().toISOString();
               tx.objectStore('outbox').put({id, survey: 'tthc_one_stop', version: 1, locale: 'vi',
-                started_at: now, submitted_at: now, answers: {overall: 9}, state: 'ready'});
+                started_at: now, submitted_at: now, answers: {overall: 9}, state: 'ready',
+                unit_slug: 'sai-gon'});
               tx.oncomplete = () => { open.result.close(); resolve(); };
               tx.onerror = () => reject(tx.error);
             };

@@ -7,7 +7,17 @@ screens) are written to test-artifacts/ for people to look at.
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import create_kiosk, enroll, exported, screen, shot
+from tests.browser.conftest import (
+    create_kiosk,
+    enroll,
+    exported,
+    latest_kiosk_id,
+    open_staff_panel,
+    revoke,
+    screen,
+    shot,
+    went_online,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -95,7 +105,9 @@ def axe_violations(page) -> list[dict]:
     )
 
 
-def check_screen(page, name: str, lang: str, orientation: str = "landscape") -> None:
+def check_screen(
+    page, name: str, lang: str, orientation: str = "landscape", label: str | None = None
+) -> None:
     page.wait_for_selector(screen(name))
     expect(page.locator("html")).to_have_attribute("lang", lang)
     buttons = page.evaluate(
@@ -112,15 +124,21 @@ def check_screen(page, name: str, lang: str, orientation: str = "landscape") -> 
     assert not small, f"touch targets under 64 px on {name}: {small}"
     serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
     assert not serious, f"axe on {name}/{lang}: {serious}"
-    shot(page, f"{name}-{lang}-{orientation}")
+    shot(page, f"{label or name}-{lang}-{orientation}")
 
 
 def test_accessibility_and_screenshots_of_every_screen(seeded, runner, kiosk_server, new_context):
     # bypass_csp only so that axe-core can be injected; every other test runs under the CSP.
-    page = new_context(bypass_csp=True).new_page()
+    context = new_context(bypass_csp=True)
+    page = context.new_page()
     page.goto(f"{kiosk_server}/kiosk")
     check_screen(page, "enroll", "vi")
     assert page.evaluate("() => getComputedStyle(document.body).fontSize") == "20px"
+    page.click("[data-lang=en]")  # the enrollment screen has the language switch too
+    expect(page.locator("[data-enroll-title]")).to_have_text("Connect this tablet to a unit")
+    check_screen(page, "enroll", "en")
+    page.click("[data-lang=vi]")
+    expect(page.locator("[data-enroll-title]")).to_have_text("Kết nối máy với đơn vị")
     page.fill("input[name=code]", create_kiosk(runner))
     page.click("form[data-form=enroll] button")
     for lang in ("vi", "en"):
@@ -139,14 +157,27 @@ def test_accessibility_and_screenshots_of_every_screen(seeded, runner, kiosk_ser
         page.wait_for_selector(screen("start"))
         if lang == "en":
             page.click("[data-lang=en]")
-        for _ in range(5):
-            page.click("[data-staff-gesture]")
-        page.click("[data-form=pin] button")  # this unit has no PIN: the panel opens
+        open_staff_panel(page)
+        # This unit has no PIN: the status opens at once, read-only.
+        expect(page.locator("[data-form=pin]")).to_be_hidden()
         expect(page.locator("[data-fact=staff_queued]")).to_have_text("0")
+        expect(page.locator("[data-staff=reenroll]")).to_be_disabled()
+        expect(page.locator("[data-staff-status]")).to_contain_text("PIN")
         check_screen(page, "staff", lang)
-        if lang == "en":
-            page.click("[data-staff=reenroll]")
-            page.click("[data-staff=reenroll]")  # second tap confirms
-            check_screen(page, "enroll", "en")
-        else:
-            page.click("[data-staff=close]")
+        page.click("[data-staff=close]")
+
+    # The blocking screen, with one response waiting on the tablet.
+    page.wait_for_selector(screen("start"))
+    context.route("**/api/v1/sync", lambda route: route.abort())
+    page.click("[data-rating='4']")
+    page.click("[data-action=submit]")
+    expect(page.locator("[data-outbox-count]")).to_have_text("1")
+    revoke(runner, latest_kiosk_id(seeded))
+    went_online(page)
+    for lang in ("vi", "en"):
+        for orientation, viewport in (("landscape", LANDSCAPE), ("portrait", PORTRAIT)):
+            page.set_viewport_size(viewport)
+            page.wait_for_selector(screen("enroll"))
+            page.click(f"[data-lang={lang}]")
+            expect(page.locator("[data-enroll-kept]")).to_contain_text("1")
+            check_screen(page, "enroll", lang, orientation, label="blocked")

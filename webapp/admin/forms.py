@@ -14,12 +14,42 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lowercase letters, digits and -."))
+STAFF_PIN = Regexp(r"^[0-9]{4,8}$", message=_l("The PIN must be 4 to 8 digits."))
 
 
-class UnitForm(FlaskForm):
+class StaffPinMixin:
+    """The unit's kiosk staff PIN: blank keeps it as it is; only its hash is stored."""
+
+    staff_pin = PasswordField(
+        _l("Kiosk staff PIN (4-8 digits)"),
+        validators=[Optional(), STAFF_PIN],
+        description=_l("Leave blank to keep the current PIN."),
+        render_kw={"inputmode": "numeric", "autocomplete": "new-password", "maxlength": 8},
+    )
+    remove_pin = BooleanField(_l("Remove the PIN"))
+
+    def validate_remove_pin(self, field):
+        if field.data and self.staff_pin.data:
+            raise ValidationError(_l("Either enter a new PIN or remove it, not both."))
+
+    def pin_change(self) -> tuple[bool, str | None]:
+        """(changed, new PIN or None to remove)."""
+        if self.remove_pin.data:
+            return True, None
+        return bool(self.staff_pin.data), self.staff_pin.data or None
+
+
+class UnitForm(StaffPinMixin, FlaskForm):
     slug = StringField(_l("Slug"), validators=[DataRequired(), Length(max=80), SLUG])
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
@@ -27,6 +57,12 @@ class UnitForm(FlaskForm):
     parent = SelectField(_l("Parent unit"), validators=[Optional()])
     default_domain = SelectField(_l("Default procedure domain"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
+
+
+class StaffPinForm(StaffPinMixin, FlaskForm):
+    """A manager's form on their unit's kiosk page."""
+
+    submit = SubmitField(_l("Save the PIN"))
 
 
 class RetireForm(FlaskForm):

@@ -5,6 +5,7 @@ Routes stay thin: forms in, `services` (or the feature's own services) do the wo
 """
 
 import json
+from contextlib import contextmanager
 
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -20,6 +21,7 @@ from webapp.admin.forms import (
     MergeForm,
     PublishForm,
     RetireForm,
+    StaffPinForm,
     TargetField,
     UnitForm,
     UserEditForm,
@@ -30,7 +32,13 @@ from webapp.auth.services import AccountError, create_user
 from webapp.dashboard.services import kiosk_health
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
-from webapp.kiosk.services import create_kiosk, enrollment_url, issue_enrollment_code, revoke_kiosk
+from webapp.kiosk.services import (
+    create_kiosk,
+    enrollment_url,
+    issue_enrollment_code,
+    revoke_kiosk,
+    set_staff_pin,
+)
 from webapp.paging import page_number
 from webapp.surveys.services import DefinitionError, get_survey, publish
 from webapp.sync.models import QuarantinedResponse
@@ -38,6 +46,17 @@ from webapp.units.services import get_unit
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 READ = ("admin", "auditor")
+
+
+@contextmanager
+def refused_as_400():
+    """A management rule refused the change: answer 400 with its reason (nothing is
+    committed, so the request's transaction is rolled back when it ends)."""
+    try:
+        yield
+    except services.ManagementError as exc:
+        db.session.rollback()
+        abort(400, description=str(exc))
 
 
 def _locale_name(row) -> str:
@@ -85,6 +104,9 @@ def _save_unit(form: UnitForm, unit=None):
         db.session.rollback()
         form.slug.errors = [*form.slug.errors, str(exc)]
         return None
+    changed, pin = form.pin_change()
+    if changed:
+        set_staff_pin(saved, pin)
     db.session.commit()
     flash(_("Saved."), "info")
     return saved
@@ -126,11 +148,8 @@ def unit_retire(slug: str):
     form = RetireForm()
     if not form.validate_on_submit():
         abort(400, description=_("A valid date is needed."))
-    try:
+    with refused_as_400():
         services.retire_unit(unit, form.retired_on.data)
-    except services.ManagementError as exc:
-        db.session.rollback()
-        abort(400, description=str(exc))
     db.session.commit()
     flash(_("Unit retired; its history stays reportable."), "info")
     return redirect(url_for("admin.units"))
@@ -144,11 +163,8 @@ def unit_merge(slug: str):
     form.into.choices = [(u.slug, u.slug) for u in services.all_units()]
     if not form.validate_on_submit():
         abort(400, description=_("Choose the unit to merge into and a date."))
-    try:
+    with refused_as_400():
         services.merge_unit(unit, get_unit(form.into.data), form.retired_on.data, form.note.data)
-    except services.ManagementError as exc:
-        db.session.rollback()
-        abort(400, description=str(exc))
     db.session.commit()
     flash(_("Unit merged; its history stays reportable under its name."), "info")
     return redirect(url_for("admin.units"))
@@ -183,14 +199,11 @@ def targets_save():
     form, types, groups = _targets_form()
     if form.validate_on_submit():
         values = {name: field.data for name, field in form._fields.items() if "__" in name}
-        try:
+        with refused_as_400():
             changed = services.set_targets(
                 {k.split("__", 1)[1]: v for k, v in values.items() if k.startswith("type__")},
                 {k.split("__", 1)[1]: v for k, v in values.items() if k.startswith("group__")},
             )
-        except services.ManagementError as exc:
-            db.session.rollback()
-            abort(400, description=str(exc))
         db.session.commit()
         flash(_("%(n)s targets changed.", n=changed), "info")
         return redirect(url_for("admin.targets"))
@@ -268,11 +281,8 @@ def survey_retire(key: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with refused_as_400():
         services.retire_survey(found)
-    except services.ManagementError as exc:
-        db.session.rollback()
-        abort(400, description=str(exc))
     db.session.commit()
     flash(_("Survey retired: kiosks no longer show it; past responses stay."), "info")
     return redirect(url_for("admin.surveys"))
@@ -292,14 +302,20 @@ def kiosks():
 @allow("admin", "manager", "auditor")
 def unit_kiosks(slug: str):
     unit = visible_unit_or_404(slug)
-    return render_template(
+    return _kiosks_page(unit)
+
+
+def _kiosks_page(unit, *, form=None, pin_form=None, enrollment=None, status: int = 200):
+    page = render_template(
         "admin/unit_kiosks.html",
         unit=unit,
         rows=kiosk_health([unit.id]),
-        form=KioskForm(),
+        form=form or KioskForm(),
+        pin_form=pin_form or StaffPinForm(formdata=None),
         revoke=ConfirmForm(),
-        enrollment=None,
+        enrollment=enrollment,
     )
+    return page, status
 
 
 def _enrollment(kiosk, code: str) -> dict:
@@ -320,25 +336,31 @@ def unit_kiosk_create(slug: str):
     if not unit.active:
         abort(400, description=_("Kiosks cannot be added to a retired unit."))
     if not form.validate_on_submit():
-        return render_template(
-            "admin/unit_kiosks.html",
-            unit=unit,
-            rows=kiosk_health([unit.id]),
-            form=form,
-            revoke=ConfirmForm(),
-            enrollment=None,
-        ), 400
+        return _kiosks_page(unit, form=form, status=400)
     kiosk, code = create_kiosk(unit, (form.name.data or "").strip() or None)
     db.session.commit()
     # The code is shown once, on this response; only its hash is stored.
-    return render_template(
-        "admin/unit_kiosks.html",
-        unit=unit,
-        rows=kiosk_health([unit.id]),
-        form=KioskForm(),
-        revoke=ConfirmForm(),
-        enrollment=_enrollment(kiosk, code),
-    )
+    return _kiosks_page(unit, enrollment=_enrollment(kiosk, code))
+
+
+@bp.post("/units/<slug>/staff-pin")
+@allow("admin", "manager")
+def unit_staff_pin(slug: str):
+    """Set or remove the PIN that opens the staff panel on the unit's kiosks."""
+    unit = visible_unit_or_404(slug)
+    form = StaffPinForm()
+    changed, pin = form.pin_change() if form.validate_on_submit() else (False, None)
+    if not changed:
+        if not form.errors:
+            form.staff_pin.errors = [_("Enter a PIN of 4 to 8 digits, or tick “Remove the PIN”.")]
+        return _kiosks_page(unit, pin_form=form, status=400)
+    set_staff_pin(unit, pin)
+    db.session.commit()
+    if pin is None:
+        flash(_("Staff PIN removed: the kiosks' staff panel is read-only now."), "info")
+    else:
+        flash(_("Staff PIN saved: the kiosks use it after their next config refresh."), "info")
+    return redirect(url_for("admin.unit_kiosks", slug=unit.slug))
 
 
 def _kiosk_or_404(kiosk_id: int) -> Kiosk:
@@ -375,14 +397,7 @@ def kiosk_new_code(kiosk_id: int):
 
     record("kiosk.enrollment_code", unit_id=kiosk.unit_id, target=f"kiosk:{kiosk.id}")
     db.session.commit()
-    return render_template(
-        "admin/unit_kiosks.html",
-        unit=kiosk.unit,
-        rows=kiosk_health([kiosk.unit_id]),
-        form=KioskForm(),
-        revoke=ConfirmForm(),
-        enrollment=_enrollment(kiosk, code),
-    )
+    return _kiosks_page(kiosk.unit, enrollment=_enrollment(kiosk, code))
 
 
 # --- users --------------------------------------------------------------------------------------

@@ -134,8 +134,9 @@ _PIN_METHOD_PREFIX = "pbkdf2:sha256:"
 
 
 def hash_staff_pin(pin: str) -> str:
-    if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 8):
-        raise ValueError("the staff PIN must be 4 to 8 digits")
+    # isascii: str.isdigit() also accepts "²" or Arabic-Indic digits, which no keypad types.
+    if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise ValueError("the staff PIN must be 4 to 8 digits (0-9)")
     return generate_password_hash(pin, method=f"pbkdf2:sha256:{STAFF_PIN_ITERATIONS}")
 
 
@@ -161,3 +162,17 @@ def staff_pin_for_kiosk(pin_hash: str | None) -> dict | None:
         "salt": salt,
         "key": key,
     }
+
+
+def set_staff_pin(unit: Unit, pin: str | None) -> None:
+    """Set (or with None remove) the staff PIN of `unit`'s kiosks; only its hash is stored.
+
+    Kiosks pick the change up on their next config refresh: the PIN check data is part of
+    the config, so its ETag changes. Raises ValueError for a PIN that is not 4-8 digits.
+    """
+    unit.staff_pin_hash = None if pin is None else hash_staff_pin(pin)
+    db.session.flush()
+    # Never the PIN nor its hash in the audit log: the hash is brute-forceable offline.
+    record(
+        "unit.pin_set", unit_id=unit.id, target=unit.slug, pin="removed" if pin is None else "set"
+    )

@@ -23,6 +23,14 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "enroll_working": "Đang kết nối…",
         "enroll_failed": "Không kết nối được: {message}",
         "enroll_offline": "Cần có mạng để kết nối máy lần đầu.",
+        "enroll_kept": "Còn {n} ý kiến chưa gửi được giữ trên máy; chúng sẽ được gửi sau khi "
+        "kết nối lại với cùng đơn vị ({unit}).",
+        # the server no longer accepts this tablet's token (revoked or unknown)
+        "blocked_title": "Máy này không còn được kết nối — vui lòng báo nhân viên",
+        "blocked_help": "Nhân viên: xin quản trị viên một mã kết nối mới cho đơn vị này và "
+        "nhập vào đây.",
+        "blocked_revoked": "Máy đã bị thu hồi trên máy chủ.",
+        "blocked_unknown": "Máy chủ không còn nhận ra máy này.",
         "loading": "Đang tải…",
         "config_missing": "Chưa tải được cấu hình khảo sát. Vui lòng kiểm tra mạng.",
         # start screen
@@ -50,7 +58,9 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_pin": "Mã PIN của đơn vị",
         "staff_open": "Mở",
         "staff_wrong_pin": "Mã PIN không đúng.",
-        "staff_no_pin": "Đơn vị chưa đặt mã PIN.",
+        "staff_pin_required": "Đơn vị chưa đặt mã PIN: bảng này chỉ để xem. Muốn kết nối lại máy, "
+        "hãy đặt mã PIN trong trang quản trị (Máy kiosk của đơn vị, hoặc Đơn vị → Sửa).",
+        "staff_locked": "Nhập sai mã PIN quá nhiều lần. Thử lại sau {n} giây.",
         "staff_close": "Đóng",
         "staff_queued": "Đang chờ gửi",
         "staff_dead": "Bị máy chủ từ chối",
@@ -65,6 +75,7 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_sync_now": "Gửi ngay",
         "staff_reenroll": "Kết nối lại",
         "staff_reenroll_confirm": "Kết nối lại máy này? Các ý kiến đang chờ vẫn được giữ lại.",
+        "staff_dead_other_unit": "thu thập cho đơn vị {unit}, nhưng máy nay thuộc đơn vị {current}",
         "staff_never": "Chưa có",
         "staff_none": "Không có",
         "staff_syncing": "Đang gửi…",
@@ -84,6 +95,13 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "enroll_working": "Connecting…",
         "enroll_failed": "Could not connect: {message}",
         "enroll_offline": "A network connection is needed to enroll the first time.",
+        "enroll_kept": "Responses not yet sent: {n}. They are kept on this tablet and sent after "
+        "enrolling it again for the same unit ({unit}).",
+        "blocked_title": "This tablet is not enrolled any more — ask staff",
+        "blocked_help": "Staff: ask your administrator for a new enrollment code for this unit "
+        "and enter it here.",
+        "blocked_revoked": "The tablet was revoked on the server.",
+        "blocked_unknown": "The server no longer recognises this tablet.",
         "loading": "Loading…",
         "config_missing": "The survey settings could not be loaded yet. Please check the network.",
         "start_prompt": "How satisfied are you with our service today?",
@@ -107,7 +125,9 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_pin": "Unit PIN",
         "staff_open": "Open",
         "staff_wrong_pin": "Wrong PIN.",
-        "staff_no_pin": "This unit has no PIN set.",
+        "staff_pin_required": "This unit has no staff PIN: this panel is read-only. To re-enroll "
+        "the tablet, set a PIN in the admin pages (the unit's Kiosks page, or Units → Edit).",
+        "staff_locked": "Too many wrong PINs. Try again in {n} s.",
         "staff_close": "Close",
         "staff_queued": "Waiting to be sent",
         "staff_dead": "Rejected by the server",
@@ -122,6 +142,8 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_sync_now": "Sync now",
         "staff_reenroll": "Re-enroll",
         "staff_reenroll_confirm": "Re-enroll this tablet? Queued responses are kept.",
+        "staff_dead_other_unit": "collected for unit {unit}, but this tablet now belongs to "
+        "{current}",
         "staff_never": "Never",
         "staff_none": "None",
         "staff_syncing": "Sending…",

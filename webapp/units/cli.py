@@ -2,13 +2,14 @@
 
 import json
 import secrets
+import sys
 from importlib import resources
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from webapp.cli_utils import commit_or_fail, load_json_file
+from webapp.cli_utils import commit_or_fail, load_json_file, unit_or_fail
 from webapp.extensions import db
 from webapp.surveys.services import DefinitionError, import_surveys
 from webapp.units.models import Unit
@@ -50,6 +51,36 @@ def list_command() -> None:
         click.echo(f"{unit.slug:28} {unit.type_code:26} {state:28} {unit.name_vi}")
 
 
+@units_cli.command("set-pin")
+@click.argument("slug")
+@click.option("--pin-stdin", is_flag=True, help="Read the PIN from the first line of stdin.")
+@click.option("--remove", is_flag=True, help="Remove the PIN (the staff panel becomes read-only).")
+def set_pin_command(slug: str, pin_stdin: bool, remove: bool) -> None:
+    """Set the PIN that opens the staff panel on the unit's kiosks (4-8 digits).
+
+    Without --pin-stdin the PIN is asked for twice, hidden. Only its hash is stored; kiosks
+    pick it up on their next config refresh.
+    """
+    from webapp.kiosk.services import set_staff_pin
+
+    unit = unit_or_fail(slug)
+    if remove and pin_stdin:
+        raise click.UsageError("use either --remove or --pin-stdin")
+    if remove:
+        pin = None
+    elif pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = click.prompt("Staff PIN", hide_input=True, confirmation_prompt=True).strip()
+    try:
+        set_staff_pin(unit, pin)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    commit_or_fail("setting the staff PIN")
+    click.echo(f"staff PIN {'removed' if pin is None else 'set'} for {unit.slug}")
+
+
 @demo_cli.command("seed")
 def seed_command() -> None:
     """Units, surveys and targets from the packaged data (idempotent)."""
@@ -70,7 +101,12 @@ def bootstrap_command(ward: str) -> None:
     from webapp.auth.models import User
     from webapp.auth.services import create_user
     from webapp.kiosk.models import Kiosk
-    from webapp.kiosk.services import create_kiosk, enrollment_url, issue_enrollment_code
+    from webapp.kiosk.services import (
+        create_kiosk,
+        enrollment_url,
+        issue_enrollment_code,
+        set_staff_pin,
+    )
     from webapp.units.services import get_unit
 
     if db.session.scalar(select(db.func.count()).select_from(Unit)) == 0:
@@ -96,7 +132,15 @@ def bootstrap_command(ward: str) -> None:
         kiosk, code = create_kiosk(unit, "demo")
     else:
         code = issue_enrollment_code(kiosk)
+    # Without a PIN the kiosk's staff panel is read-only; the demo should show all of it.
+    # Printed only when it is set here: the database keeps only its hash.
+    pin = None
+    if unit.staff_pin_hash is None:
+        pin = f"{secrets.randbelow(10**6):06d}"
+        set_staff_pin(unit, pin)
     commit_or_fail("preparing the demo kiosk")
     click.echo(f"Kiosk enrollment for {unit.name_vi} (valid 24 h, single use):")
     click.echo(f"  code: {code}")
     click.echo(f"  url: {enrollment_url(code)}")
+    if pin is not None:
+        click.echo(f"  staff PIN (five taps on the unit name; shown once): {pin}")

@@ -72,6 +72,7 @@ const state = {
   cooldownUntil: 0,
   reloadWhenIdle: false,
   configFailures: 0, // consecutive failed config refreshes (drives the retry backoff)
+  unenrolled: null, // {status, at} once the server refused the token (revoked or unknown)
 };
 const timers = {};
 let outbox;
@@ -96,6 +97,8 @@ function settings() {
 }
 
 function show(name) {
+  // One language switch, on the start and the enrollment screen alike (see app.html).
+  if (name === 'start' || name === 'enroll') $(`[data-screen=${name}]`).prepend($('[data-langs]'));
   for (const screen of document.querySelectorAll('[data-screen]')) screen.hidden = screen.dataset.screen !== name;
   state.screen = name;
   window.scrollTo(0, 0);
@@ -105,6 +108,7 @@ function show(name) {
 async function updateCount() {
   $('[data-outbox-count]').textContent = String(await outbox.count());
   staff?.refresh();
+  if (state.screen === 'enroll') renderEnroll();
 }
 
 async function kioskHeaders() {
@@ -121,15 +125,21 @@ function survey() {
   return state.config?.surveys?.[0] || null;
 }
 
+// The unit the tablet is enrolled for: every response is stamped with it when it is collected.
+function currentUnit() {
+  return state.kiosk?.unit?.slug || state.config?.unit?.slug || null;
+}
+
 function setLanguage(lang) {
   i18n.lang = lang;
   i18n.apply(document);
   renderStart();
+  renderEnroll();
 }
 
 function renderStart() {
   const unit = state.config?.unit;
-  $('[data-unit-name]').textContent = unit ? i18n.pick(unit.name) : i18n.t('app_name');
+  $('[data-unit-name]').textContent = unit && state.token ? i18n.pick(unit.name) : i18n.t('app_name');
   const current = survey();
   const first = current?.definition?.questions?.[0];
   $('[data-screen=start]').dataset.survey = current ? `${current.key} v${current.version}` : '';
@@ -195,6 +205,10 @@ async function refreshConfig() {
       copyConfigForWorker(reply.config);
     }
   } catch (error) {
+    if (refusedToken(error.status, error.code)) {
+      await unenrolled(error.status);
+      return;
+    }
     // Keep using the last good config; staff see why in the panel.
     const reason = error instanceof ApiError ? `config: HTTP ${error.status} ${error.message}` : 'config: network';
     await outbox.setMetas({ last_error: reason, last_error_at: new Date().toISOString() });
@@ -241,6 +255,7 @@ async function startSurvey(current, value) {
   const overall = definition.questions[0].id;
   const record = {
     id: uuidv7(),
+    unit_slug: currentUnit(),
     survey: current.key,
     version: current.version,
     locale: i18n.lang,
@@ -294,7 +309,8 @@ function resetToStart() {
   i18n.lang = DEFAULT_LANGUAGE; // the language resets with the survey
   i18n.apply(document);
   renderStart();
-  show(state.config ? 'start' : 'loading');
+  if (!state.token) showEnroll();
+  else show(state.config ? 'start' : 'loading');
 }
 
 // Any touch while a survey is open restarts the idle countdown; on the start screen the idle
@@ -316,9 +332,16 @@ async function doEnroll(code, pending = null) {
   error.textContent = i18n.t('enroll_working');
   try {
     const reply = await (pending || enroll(code.trim()));
-    // A new enrollment may be another unit: drop the old config, keep the queued responses.
-    await outbox.setMetas({ token: reply.token, kiosk: reply.kiosk, config: undefined, config_etag: undefined });
-    Object.assign(state, { token: reply.token, kiosk: reply.kiosk, config: null, etag: null });
+    // A new enrollment may be another unit: drop the old config, keep the queued responses
+    // (the sync loop sends only those collected for this unit; see Syncer.setAsideForeign).
+    await outbox.setMetas({
+      token: reply.token,
+      kiosk: reply.kiosk,
+      config: undefined,
+      config_etag: undefined,
+      unenrolled: undefined,
+    });
+    Object.assign(state, { token: reply.token, kiosk: reply.kiosk, config: null, etag: null, unenrolled: null });
     error.textContent = '';
     history.replaceState(null, '', boot.scope);
     await refreshConfig();
@@ -339,8 +362,51 @@ async function reenroll() {
   await outbox.setMetas({ token: undefined });
   state.token = null;
   $('[data-form=enroll]').elements.code.value = '';
+  resetToStart();
+}
+
+// Only the API's own refusals count (JSON error codes of webapp/kiosk/services.py); a proxy
+// or captive portal answering 403 must not un-enroll a tablet.
+function refusedToken(status, code) {
+  return (status === 401 && code === 'unauthorized') || (status === 403 && code === 'revoked');
+}
+
+// The server no longer accepts the token (the kiosk was revoked, or the server does not know
+// it): stop collecting and ask staff to enroll the tablet again. The outbox and the dead
+// letters stay untouched; an open survey is submitted into the outbox first.
+async function unenrolled(status) {
+  if (!state.token) return;
+  state.token = null; // at once: config refresh and sync may both report it
+  for (const name of ['config', 'reset', 'idle']) cancel(name);
+  if (state.draft) await submit();
+  cancel('reset');
+  state.unenrolled = { status, at: new Date().toISOString() };
+  await outbox.setMetas({ token: undefined, unenrolled: state.unenrolled });
+  resetToStart();
+}
+
+function showEnroll() {
   $('[data-unit-name]').textContent = i18n.t('app_name');
+  renderEnroll();
   show('enroll');
+  updateCount();
+}
+
+// The enrollment screen; when the server refused the token it is the blocking screen, and it
+// says how many responses wait on the tablet (kept, sent after re-enrolling for the unit).
+async function renderEnroll() {
+  const blocked = Boolean(state.unenrolled);
+  $('[data-blocked]').hidden = !blocked;
+  $('[data-enroll-title]').hidden = blocked;
+  $('#enroll-help').hidden = blocked; // the blocking notice says what to do instead
+  $('[data-blocked-reason]').textContent = blocked
+    ? i18n.t(state.unenrolled.status === 403 ? 'blocked_revoked' : 'blocked_unknown')
+    : '';
+  const kept = outbox ? await outbox.count() : 0;
+  const line = $('[data-enroll-kept]');
+  line.hidden = kept === 0;
+  const unit = state.config?.unit?.name || state.kiosk?.unit?.name;
+  line.textContent = kept ? i18n.t('enroll_kept', { n: kept, unit: unit ? i18n.pick(unit) : '?' }) : '';
 }
 
 // ---------------------------------------------------------------- start-up
@@ -408,10 +474,14 @@ function extras() {
         outbox,
         payloadOf,
         getToken: () => state.token,
+        getUnit: currentUnit,
         extraHeaders: kioskHeaders,
         onChange: updateCount,
         onSuccess: () => {
           if (state.configFailures) refreshConfig(); // the network is back: catch up on the config
+        },
+        onUnauthorized: (status, code) => {
+          if (refusedToken(status, code)) unenrolled(status);
         },
       });
       followUp = new surveyModule.FollowUp($('[data-questions]'), i18n, draftChanged);
@@ -454,10 +524,10 @@ async function main() {
 
   await outbox.submitAbandonedDrafts(); // a reload or crash mid-survey: keep what was answered
   await updateCount();
-  const [token, kiosk, config, etag, persisted] = await Promise.all(
-    ['token', 'kiosk', 'config', 'config_etag', 'persisted'].map((key) => outbox.getMeta(key, null)),
+  const [token, kiosk, config, etag, persisted, unenrolledMeta] = await Promise.all(
+    ['token', 'kiosk', 'config', 'config_etag', 'persisted', 'unenrolled'].map((key) => outbox.getMeta(key, null)),
   );
-  Object.assign(state, { token, kiosk, etag, persisted: Boolean(persisted) });
+  Object.assign(state, { token, kiosk, etag, persisted: Boolean(persisted), unenrolled: unenrolledMeta });
   if (validConfig(config)) applyConfig(config);
   persistStorage();
 
@@ -472,7 +542,7 @@ async function main() {
 async function firstScreen(enrollNow) {
   if (enrollNow && (await enrollNow())) return;
   if (!state.token) {
-    show('enroll');
+    showEnroll();
     return;
   }
   if (state.config) {

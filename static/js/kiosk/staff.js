@@ -1,10 +1,20 @@
 // Staff panel: opened by a hidden gesture (five quick taps on the unit name) and the unit PIN.
 // Shows what staff need to trust the tablet: queued count, dead letters with the server's
 // errors, last successful sync, last error, storage persistence, app and survey versions.
+//
+// Without a unit PIN the panel opens read-only: the status and "sync now" (harmless), but
+// "re-enroll" stays disabled until a PIN is set in the admin pages.
+//
+// After MAX_PIN_FAILURES wrong PINs the form is locked for LOCK_MS (kept in IndexedDB, so a
+// reload does not reset it). This is a deterrent against a citizen guessing at the counter,
+// not a protection of a secret: the PIN check data is on the tablet (see verifyPin), and
+// anyone with the device's developer tools can read the queue anyway.
 
 const GESTURE_TAPS = 5;
 const GESTURE_WINDOW_MS = 3000;
 const ARM_MS = 6000;
+export const MAX_PIN_FAILURES = 5;
+export const LOCK_MS = 60 * 1000;
 
 function hexOf(buffer) {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -52,7 +62,11 @@ export class StaffPanel {
     this.form = root.querySelector('[data-form=pin]');
     this.details = root.querySelector('[data-staff-details]');
     this.status = root.querySelector('[data-staff-status]');
+    this.pinError = root.querySelector('[data-pin-error]');
+    this.reenrollButton = root.querySelector('[data-staff=reenroll]');
     this.armedUntil = 0;
+    this.canReenroll = false;
+    this.lockTimer = null;
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.unlock(this.form.elements.pin.value);
@@ -60,40 +74,87 @@ export class StaffPanel {
     root.addEventListener('click', (event) => this.clicked(event));
   }
 
-  open() {
-    this.form.hidden = false;
-    this.details.hidden = true;
+  pinCheck() {
+    const check = this.info().config?.settings?.staff_pin;
+    return check && check.key ? check : null;
+  }
+
+  async open() {
     this.form.elements.pin.value = '';
-    this.root.querySelector('[data-pin-error]').textContent = '';
+    this.pinError.textContent = '';
     this.status.textContent = '';
     this.armedUntil = 0;
+    if (!this.pinCheck()) {
+      await this.show(false); // no PIN for this unit: status only
+      return;
+    }
+    this.form.hidden = false;
+    this.details.hidden = true;
+    await this.showLock();
+  }
+
+  async show(withPin) {
+    this.canReenroll = withPin;
+    this.reenrollButton.disabled = !withPin;
+    this.form.hidden = true;
+    this.details.hidden = false;
+    this.status.textContent = withPin ? '' : this.i18n.t('staff_pin_required');
+    await this.refresh();
+  }
+
+  async lockedFor() {
+    return Math.max(0, Number(await this.outbox.getMeta('pin_locked_until', 0)) - Date.now());
+  }
+
+  // Disable the PIN form while locked, with a countdown; re-enable when the lock runs out.
+  async showLock() {
+    clearTimeout(this.lockTimer);
+    const left = await this.lockedFor();
+    this.form.elements.pin.disabled = left > 0;
+    this.form.querySelector('button').disabled = left > 0;
+    if (left > 0) {
+      this.pinError.textContent = this.i18n.t('staff_locked', { n: Math.ceil(left / 1000) });
+      this.lockTimer = setTimeout(() => this.showLock(), Math.min(left, 1000));
+    } else if (this.form.elements.pin.dataset.locked) {
+      this.pinError.textContent = '';
+    }
+    this.form.elements.pin.dataset.locked = left > 0 ? 'true' : '';
   }
 
   async unlock(pin) {
-    const check = this.info().config?.settings?.staff_pin;
-    const ok = await verifyPin(pin, check);
-    const error = this.root.querySelector('[data-pin-error]');
-    if (ok === false) {
-      error.textContent = this.i18n.t('staff_wrong_pin');
-      return;
+    const check = this.pinCheck();
+    if (!check) return this.show(false);
+    if ((await this.lockedFor()) > 0) return this.showLock();
+    if (!(await verifyPin(pin, check))) {
+      const failures = Number(await this.outbox.getMeta('pin_failures', 0)) + 1;
+      const lock = failures >= MAX_PIN_FAILURES;
+      await this.outbox.setMetas({
+        pin_failures: lock ? 0 : failures,
+        pin_locked_until: lock ? Date.now() + LOCK_MS : undefined,
+      });
+      this.form.elements.pin.value = '';
+      this.pinError.textContent = this.i18n.t('staff_wrong_pin');
+      if (lock) await this.showLock();
+      return undefined;
     }
-    error.textContent = '';
-    this.form.hidden = true;
-    this.details.hidden = false;
-    this.status.textContent = ok === null ? this.i18n.t('staff_no_pin') : '';
-    await this.refresh();
+    await this.outbox.setMetas({ pin_failures: undefined, pin_locked_until: undefined });
+    this.pinError.textContent = '';
+    return this.show(true);
   }
 
   async clicked(event) {
     const action = event.target.closest('[data-staff]')?.dataset.staff;
-    if (action === 'close') this.close();
+    if (action === 'close') {
+      clearTimeout(this.lockTimer);
+      this.close();
+    }
     if (action === 'sync') {
       this.status.textContent = this.i18n.t('staff_syncing');
       await this.syncNow();
-      this.status.textContent = '';
+      this.status.textContent = this.canReenroll ? '' : this.i18n.t('staff_pin_required');
       await this.refresh();
     }
-    if (action === 'reenroll') {
+    if (action === 'reenroll' && this.canReenroll && !this.details.hidden) {
       // Two taps instead of window.confirm(): dialogs are unreliable in kiosk browsers.
       if (Date.now() > this.armedUntil) {
         this.armedUntil = Date.now() + ARM_MS;
@@ -138,13 +199,16 @@ export class StaffPanel {
         return [dt, dd];
       }),
     );
+    const current = info.kiosk?.unit?.slug || info.config?.unit?.slug || '?';
+    const why = (item) =>
+      item.reason === 'other_unit'
+        ? this.i18n.t('staff_dead_other_unit', { unit: item.unit_slug || '?', current })
+        : Object.entries(item.errors || {}).map(([f, m]) => `${f}: ${m}`).join('; ');
     const deadList = this.root.querySelector('[data-dead-list]');
     deadList.replaceChildren(
       ...(dead.length ? dead : [null]).map((item) => {
         const li = document.createElement('li');
-        li.textContent = item
-          ? `${item.id} · ${fmtTime(item.rejected_at, this.i18n)} · ${Object.entries(item.errors || {}).map(([f, m]) => `${f}: ${m}`).join('; ')}`
-          : t('staff_dead_none');
+        li.textContent = item ? `${item.id} · ${fmtTime(item.rejected_at, this.i18n)} · ${why(item)}` : t('staff_dead_none');
         if (item) li.dataset.deadId = item.id;
         return li;
       }),

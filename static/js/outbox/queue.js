@@ -7,7 +7,7 @@ const DRAFT = 'draft';
 
 // What the server gets: the record minus our local bookkeeping fields.
 export function payloadOf(record) {
-  const { state, touched_at: _touched, ...payload } = record;
+  const { state, touched_at: _touched, unit_slug: _unit, ...payload } = record;
   return payload;
 }
 
@@ -91,6 +91,7 @@ export class Outbox {
   }
 
   // Move rejected responses to the dead-letter store in one transaction (never both or neither).
+  // `reason` marks rejections made on the tablet itself (e.g. 'other_unit'), for staff.
   async deadLetter(rejections) {
     if (!rejections.length) return 0;
     const tx = this.db.transaction(['outbox', 'dead'], 'readwrite');
@@ -98,15 +99,28 @@ export class Outbox {
     const dead = tx.objectStore('dead');
     let moved = 0;
     const now = new Date().toISOString();
-    for (const { id, errors } of rejections) {
+    for (const { id, errors, reason } of rejections) {
       const record = await outbox.get(id);
       if (!record) continue;
-      await dead.put({ id, response: payloadOf(record), errors: errors || {}, rejected_at: now });
+      await dead.put({
+        id,
+        response: payloadOf(record),
+        unit_slug: record.unit_slug,
+        errors: errors || {},
+        ...(reason ? { reason } : {}),
+        rejected_at: now,
+      });
       await outbox.delete(id);
       moved += 1;
     }
     await tx.done;
     return moved;
+  }
+
+  // Ready responses collected for another unit than `unit` (or for an unknown one): after a
+  // re-enrollment for another unit they must not be sent under the new token.
+  async foreign(unit) {
+    return (await this.db.getAll('outbox')).filter((r) => r.state !== DRAFT && r.unit_slug !== unit);
   }
 
   deadLetters() {

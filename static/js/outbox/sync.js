@@ -6,7 +6,10 @@
 // - a response leaves the outbox only when the reply lists its id (accepted or duplicate):
 //   a fetch that resolves with a 500 or a reply that lists nothing is a failure, not a success;
 // - failures back off exponentially with jitter (cap 5 min); `Retry-After` is honoured;
-// - each request has a timeout (AbortController), so a dead connection cannot wedge the loop.
+// - each request has a timeout (AbortController), so a dead connection cannot wedge the loop;
+// - a response is only ever sent under a token of the unit it was collected for: after a
+//   re-enrollment for another unit the old unit's responses go to the dead letters instead;
+// - 401/403 from the API itself (unknown or revoked token) are reported to `onUnauthorized`.
 
 export const LOCK_NAME = 'hailong-outbox-flush';
 const BUSY_RETRY_MS = 5000;
@@ -36,19 +39,25 @@ function validReply(body) {
   return Boolean(body) && isIdList(body.accepted) && isIdList(body.duplicates) && Array.isArray(body.rejected);
 }
 
-async function errorMessage(reply) {
+async function errorBody(reply) {
   try {
     const body = await reply.json();
-    return body.message || body.error || `HTTP ${reply.status}`;
+    return body && typeof body === 'object' ? body : {};
   } catch {
-    return `HTTP ${reply.status}`;
+    return {};
   }
+}
+
+async function errorMessage(reply) {
+  const body = await errorBody(reply);
+  return body.message || body.error || `HTTP ${reply.status}`;
 }
 
 export class Syncer {
   constructor({
     outbox,
     getToken,
+    getUnit = () => null,
     payloadOf,
     url = '/api/v1/sync',
     extraHeaders = async () => ({}),
@@ -59,7 +68,7 @@ export class Syncer {
     onSuccess = () => {},
     onUnauthorized = () => {},
   }) {
-    Object.assign(this, { outbox, getToken, payloadOf, url, extraHeaders, batchSize, timeoutMs, capMs });
+    Object.assign(this, { outbox, getToken, getUnit, payloadOf, url, extraHeaders, batchSize, timeoutMs, capMs });
     Object.assign(this, { onChange, onSuccess, onUnauthorized });
     this.attempt = 0;
     this.notBefore = 0;
@@ -128,10 +137,12 @@ export class Syncer {
 
   async drain() {
     for (;;) {
+      const token = await this.getToken();
+      const unit = await this.getUnit();
+      if (!token || !unit) return (await this.outbox.readyCount()) ? 'no-token' : 'empty';
+      await this.setAsideForeign(unit);
       const batch = await this.outbox.nextBatch(this.size);
       if (!batch.length) return 'empty';
-      const token = await this.getToken();
-      if (!token) return 'no-token';
       let reply;
       try {
         reply = await this.post(batch, token);
@@ -156,12 +167,28 @@ export class Syncer {
         continue;
       }
       if (reply.status === 401 || reply.status === 403) {
-        this.onUnauthorized(reply.status);
-        return this.failed(`HTTP ${reply.status}: ${await errorMessage(reply)}`);
+        const body = await errorBody(reply);
+        this.onUnauthorized(reply.status, body.error);
+        return this.failed(`HTTP ${reply.status}: ${body.message || body.error || 'refused'}`);
       }
       const wait = retryAfterMs(reply.headers.get('Retry-After'));
       return this.failed(`HTTP ${reply.status}: ${await errorMessage(reply)}`, wait);
     }
+  }
+
+  // Responses collected for another unit than the enrolled one go to the dead letters (kept
+  // for staff, never sent): the new kiosk's token would file them under the wrong unit.
+  async setAsideForeign(unit) {
+    const foreign = await this.outbox.foreign(unit);
+    if (!foreign.length) return;
+    await this.outbox.deadLetter(
+      foreign.map((record) => ({
+        id: record.id,
+        reason: 'other_unit',
+        errors: { unit: `collected for unit ${record.unit_slug || '?'}, this tablet is now enrolled for ${unit}` },
+      })),
+    );
+    this.changed();
   }
 
   async post(batch, token) {
