@@ -74,9 +74,9 @@ def refuse_nul_characters() -> None:
     them deep inside a query. Answer 400 up front instead of failing later."""
     if "\x00" in request.path or _has_nul(request.args.values()):
         raise BadRequest("the request contains a NUL character")
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") and (
-        _has_nul(request.form.values())
-    ):
+    # Only plain forms: parsing a multipart upload here would apply the app-wide size limit
+    # before a view can set its own (the PDF verification upload does).
+    if request.mimetype == "application/x-www-form-urlencoded" and _has_nul(request.form.values()):
         raise BadRequest("the request contains a NUL character")
 
 
