@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import Integer, and_, case, cast, func, literal, select
+from sqlalchemy.orm import selectinload
 
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
@@ -598,6 +599,10 @@ def rank_rows(units: list[Unit], period: Period) -> list[dict]:
     return ranked + unranked
 
 
+# Rankings read every unit's type and predecessors: load them with the units, not one by one.
+_RANKING_LOADS = (selectinload(Unit.type), selectinload(Unit.predecessors))
+
+
 def _surveyed(query):
     return query.join(UnitType, UnitType.code == Unit.type_code).where(
         UnitType.survey_key.is_not(None)
@@ -607,14 +612,16 @@ def _surveyed(query):
 def children_ranking(unit: Unit, period: Period) -> list[dict]:
     """The unit's active child units with a survey, ranked."""
     children = db.session.scalars(
-        _surveyed(select(Unit)).where(Unit.parent_id == unit.id, Unit.active.is_(True))
+        _surveyed(select(Unit))
+        .where(Unit.parent_id == unit.id, Unit.active.is_(True))
+        .options(*_RANKING_LOADS)
     ).all()
     return rank_rows(list(children), period)
 
 
 def district_overview(period: Period, unit_type: str | None = None) -> list[dict]:
     """Every active unit with a survey (optionally of one type), ranked."""
-    query = _surveyed(select(Unit)).where(Unit.active.is_(True))
+    query = _surveyed(select(Unit)).where(Unit.active.is_(True)).options(*_RANKING_LOADS)
     if unit_type:
         query = query.where(Unit.type_code == unit_type)
     return rank_rows(list(db.session.scalars(query)), period)
