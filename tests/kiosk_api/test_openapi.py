@@ -7,7 +7,7 @@ from schemathesis import GenerationMode, checks
 
 from tests.kiosk_api.conftest import enroll_kiosk
 
-EXAMPLES = 30  # per operation and mode: a few seconds in all
+EXAMPLES = 20  # per operation and mode: a few seconds in all
 
 # Conformance, not negative-data policy: the API deliberately accepts a body whose optional
 # "kiosk" facts are malformed (telemetry must never block a sync).

@@ -81,7 +81,7 @@ EXISTING = response_item(answers={"overall": 4, "problem": "cho_lau", "comment":
 
 
 @settings(
-    max_examples=60,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -11,13 +11,14 @@ Operations here flush but never commit: the view commits once per request.
 """
 
 import bisect
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.audit.services import record
@@ -31,6 +32,7 @@ from webapp.sync.validation import (
     RejectedItem,
     SurveyRules,
     ValidItem,
+    answers_key,
     canonical_answers,
     check_device_time,
     check_item,
@@ -63,6 +65,52 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+# --- statements -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Statements:
+    versions: object
+    window: object
+    domains: object
+
+
+@functools.cache
+def _statements() -> _Statements:
+    """The per-request queries, built once: building a select and its cache key costs about as
+    much as running it on SQLite, and a sync runs these on every request. Core columns (not ORM
+    entities) keep the ORM's result machinery out of the way."""
+    responses, versions, surveys = (
+        Response.__table__.c,
+        SurveyVersion.__table__.c,
+        Survey.__table__.c,
+    )
+    return _Statements(
+        versions=select(
+            surveys.key, surveys.unit_types, versions.version, versions.id, versions.definition
+        )
+        .join_from(SurveyVersion.__table__, Survey.__table__, versions.survey_id == surveys.id)
+        .where(surveys.key.in_(bindparam("keys", expanding=True))),
+        window=select(
+            responses.id,
+            responses.submitted_at,
+            responses.survey_version_id,
+            responses.device_started_at,
+            responses.device_submitted_at,
+            responses.answers,
+        ).where(
+            # unit_id first so that the (unit_id, submitted_at, ...) index serves the range
+            responses.unit_id == bindparam("unit_id"),
+            responses.submitted_at >= bindparam("low"),
+            responses.submitted_at <= bindparam("high"),
+            responses.kiosk_id == bindparam("kiosk_id"),
+        ),
+        domains=select(ProcedureDomain.__table__.c.code).where(
+            ProcedureDomain.__table__.c.code.in_(bindparam("codes", expanding=True))
+        ),
+    )
+
+
 # --- survey versions --------------------------------------------------------------------------
 
 
@@ -79,25 +127,12 @@ def _rules_lookup(items: list, unit_type: str):
     found: dict[tuple[str, int], tuple[int, SurveyRules]] = {}
     used_by_unit: dict[str, bool] = {}
     if keys:
-        rows = db.session.execute(
-            select(Survey.key, Survey.unit_types, SurveyVersion.version, SurveyVersion.id)
-            .join(SurveyVersion.survey)
-            .where(Survey.key.in_(keys))
-        ).all()
-        definitions = {}
-        needed_ids = [row.id for row in rows if (row.key, row.version) in wanted]
-        if needed_ids:
-            definitions = dict(
-                db.session.execute(
-                    select(SurveyVersion.id, SurveyVersion.definition).where(
-                        SurveyVersion.id.in_(needed_ids)
-                    )
-                ).all()
-            )
+        # Every version of the named surveys in one query (a survey has a handful).
+        rows = db.session.execute(_statements().versions, {"keys": sorted(keys)}).all()
         for row in rows:
             used_by_unit[row.key] = unit_type in (row.unit_types or [])
-            if row.id in definitions:
-                found[(row.key, row.version)] = (row.id, SurveyRules(definitions[row.id]))
+            if (row.key, row.version) in wanted:
+                found[(row.key, row.version)] = (row.id, SurveyRules(row.definition))
 
     def rules_for(key: str, version: int):
         if key not in used_by_unit:
@@ -157,28 +192,15 @@ def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config)
     low = min(times) - max(burst_window, replay_window)
     high = max(times) + replay_window
     # unit_id is part of the query so that the (unit_id, submitted_at, ...) index serves it.
-    stored = db.session.execute(
-        select(
-            Response.id,
-            Response.submitted_at,
-            Response.survey_version_id,
-            Response.device_started_at,
-            Response.device_submitted_at,
-            Response.answers,
-        ).where(
-            Response.unit_id == kiosk.unit_id,
-            Response.kiosk_id == kiosk.id,
-            Response.submitted_at >= low,
-            Response.submitted_at <= high,
-        )
-    ).all()
+    window = {"unit_id": kiosk.unit_id, "kiosk_id": kiosk.id, "low": low, "high": high}
+    stored = db.session.execute(_statements().window, window).all()
     stored_ids = {row.id for row in stored}
     seen_signatures = {
         _replay_signature(
             row.survey_version_id,
             row.device_started_at,
             row.device_submitted_at,
-            canonical_answers(row.answers),
+            answers_key(row.answers),
         )
         for row in stored
     }
@@ -199,7 +221,7 @@ def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config)
             version_ids[item.version_key],
             item.device_started_at,
             item.device_submitted_at,
-            canonical_answers(item.answers),
+            answers_key(item.answers),
         )
         if signature in seen_signatures:
             candidate.flags.append(FLAG_REPLAY)
@@ -209,16 +231,19 @@ def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config)
 # --- storing ----------------------------------------------------------------------------------
 
 
+@functools.cache
+def _insert_statement(dialect: str):
+    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, built once per dialect."""
+    table = Response.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
+
+
 def _insert_new(rows: list[dict]) -> set:
     """Insert rows whose id is not stored yet; the ids this statement stored."""
     if not rows:
         return set()
-    table = Response.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(table).on_conflict_do_nothing(index_elements=[table.c.id]).returning(table.c.id)
-    )
+    statement = _insert_statement(db.session.get_bind().dialect.name)
     # One multi-row INSERT (SQLAlchemy's "insertmanyvalues"), not a statement per row. Rows go
     # in id order so that two requests inserting overlapping ids take their row locks in the
     # same order on PostgreSQL (otherwise: deadlock); UUIDv7 order is also the index order.
@@ -227,7 +252,7 @@ def _insert_new(rows: list[dict]) -> set:
 
 
 def _content(kiosk_id, version_id, locale, answers, started, submitted) -> tuple:
-    return (kiosk_id, version_id, locale, canonical_answers(answers), started, submitted)
+    return (kiosk_id, version_id, locale, answers_key(answers), started, submitted)
 
 
 def _item_content(kiosk: Kiosk, item: ValidItem, version_ids: dict) -> tuple:
@@ -258,8 +283,12 @@ def _stored_contents(ids: list) -> dict:
     return {row.id: _content(*row[1:]) for row in rows}
 
 
-def _domain_codes() -> frozenset[str]:
-    return frozenset(db.session.scalars(select(ProcedureDomain.code)))
+def _known_domains(candidates: list) -> frozenset[str]:
+    """Which of the procedure domains answered in this batch exist (one small query)."""
+    answered = {c.item.answers["domain"] for c in candidates if "domain" in c.item.answers}
+    if not answered:
+        return frozenset()
+    return frozenset(db.session.scalars(_statements().domains, {"codes": sorted(answered)}))
 
 
 def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> None:
@@ -322,7 +351,7 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
             candidates.append(_Candidate(checked, checked.device_submitted_at + correction))
 
     _flag(kiosk, candidates, version_ids, config)
-    domains = _domain_codes() if candidates else frozenset()
+    domains = _known_domains(candidates)
     default_domain = kiosk.default_domain_code or unit.default_domain_code
     rows = []
     for candidate in candidates:
@@ -365,8 +394,7 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
         target.append(candidate.item.client_id)
     result.duplicates.extend(item.client_id for item in repeats)
     _quarantine(kiosk, rejected, now)
-    kiosk.last_sync_at = now
-    db.session.flush()
+    kiosk.last_sync_at = now  # written with the last-seen facts by the request's commit
     return result
 
 

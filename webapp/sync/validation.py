@@ -264,5 +264,15 @@ def _check_times(started, submitted, correction, device_time, now, errors) -> No
 
 
 def canonical_answers(answers: dict) -> str:
-    """A stable text of the answers, to compare a re-sent response with the stored one."""
+    """A stable text of any JSON value (quarantined payloads), for comparisons."""
     return json.dumps(answers, sort_keys=True, ensure_ascii=False, allow_nan=False)
+
+
+def answers_key(answers) -> frozenset | str:
+    """A cheap comparable form of a response's answers. Valid answers are flat
+    {question: int | bool | str}, so their items are hashable; anything else falls back to
+    canonical JSON. (True == 1 in a set, but one question always has one kind of value.)"""
+    try:
+        return frozenset(answers.items())
+    except (AttributeError, TypeError):
+        return canonical_answers(answers)
