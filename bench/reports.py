@@ -100,6 +100,26 @@ def time_one(app, slug: str, runs: int) -> list[float]:
     return times
 
 
+def time_figures(app, slug: str, runs: int) -> list[float]:
+    """Seconds of `figures.unit_summary` alone (the part that used to grow with responses)."""
+    from webapp.dashboard import figures
+    from webapp.extensions import db
+    from webapp.periods import parse_period
+    from webapp.units.services import get_unit
+
+    times = []
+    with app.app_context():
+        unit, period = get_unit(slug), parse_period("2025-Q1")
+        figures.unit_summary(unit, period)
+        for _ in range(runs):
+            started = time.perf_counter()
+            figures.unit_summary(unit, period)
+            figures.children_ranking(unit, period)
+            times.append(time.perf_counter() - started)
+        db.session.rollback()
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--responses", type=int, default=100_000)
@@ -123,6 +143,7 @@ def main() -> None:
         print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
         insert_responses("tan-dinh", 1_000, rng)
     small = time_one(app, "tan-dinh", args.runs)
+    small_figures = time_figures(app, "tan-dinh", args.runs)
 
     with app.app_context():
         started = time.perf_counter()
@@ -136,6 +157,7 @@ def main() -> None:
     print(f"inserted {args.responses:,} responses for sai-gon in {inserted:.1f} s")
     # sai-gon has a child (its health station): its report is a summary with its own figures.
     big = time_one(app, "sai-gon", args.runs)
+    big_figures = time_figures(app, "sai-gon", args.runs)
 
     out = Path(instance) / "out"
     env = dict(os.environ, FLASK_APP="wsgi")
@@ -151,6 +173,9 @@ def main() -> None:
           f"{statistics.median(small):.3f} s  runs={[round(t, 3) for t in small]}")  # fmt: skip
     print(f"one unit, {args.responses:,} responses (sai-gon, summary report): median "
           f"{statistics.median(big):.3f} s  runs={[round(t, 3) for t in big]}")  # fmt: skip
+    for label, times in (("1,000", small_figures), (f"{args.responses:,}", big_figures)):
+        print(f"figures only (unit_summary + children_ranking), {label} responses: median "
+              f"{statistics.median(times) * 1000:.1f} ms")  # fmt: skip
     print(f"all demo units ({len(built)} PDFs), 2 workers: {batch:.1f} s")
     print(f"peak memory of the build command (largest process): {peak_kib / 1024:.0f} MiB")
 
