@@ -155,6 +155,14 @@ def main() -> None:
                      "q1-tyt-ben-nghe"):  # fmt: skip
             insert_responses(slug, rng.randint(200, 900), rng)
     print(f"inserted {args.responses:,} responses for sai-gon in {inserted:.1f} s")
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from webapp.dashboard.models import AnswerCount
+        from webapp.units.services import get_unit
+
+        cells = select(func.count()).where(AnswerCount.unit_id == get_unit("sai-gon").id)
+        print(f"answer_counts rows of sai-gon: {db.session.scalar(cells):,}")
     # sai-gon has a child (its health station): its report is a summary with its own figures.
     big = time_one(app, "sai-gon", args.runs)
     big_figures = time_figures(app, "sai-gon", args.runs)
