@@ -32,6 +32,7 @@ def insert_responses(unit_slug: str, count: int, rng: random.Random) -> None:
     import uuid6
     from sqlalchemy import insert
 
+    from webapp.dashboard.rollups import add_to_rollups
     from webapp.extensions import db
     from webapp.kiosk.services import create_kiosk
     from webapp.surveys.services import get_version
@@ -76,6 +77,7 @@ def insert_responses(unit_slug: str, count: int, rng: random.Random) -> None:
         )
     for chunk in range(0, len(rows), 20_000):
         db.session.execute(insert(Response), rows[chunk : chunk + 20_000])
+        add_to_rollups(rows[chunk : chunk + 20_000])  # as ingest does: the figures read these
     db.session.commit()
 
 
@@ -95,6 +97,26 @@ def time_one(app, slug: str, runs: int) -> list[float]:
             get_or_build_report(unit, period, "vi", force=True)
             times.append(time.perf_counter() - started)
             db.session.rollback()
+    return times
+
+
+def time_figures(app, slug: str, runs: int) -> list[float]:
+    """Seconds of `figures.unit_summary` alone (the part that used to grow with responses)."""
+    from webapp.dashboard import figures
+    from webapp.extensions import db
+    from webapp.periods import parse_period
+    from webapp.units.services import get_unit
+
+    times = []
+    with app.app_context():
+        unit, period = get_unit(slug), parse_period("2025-Q1")
+        figures.unit_summary(unit, period)
+        for _ in range(runs):
+            started = time.perf_counter()
+            figures.unit_summary(unit, period)
+            figures.children_ranking(unit, period)
+            times.append(time.perf_counter() - started)
+        db.session.rollback()
     return times
 
 
@@ -121,6 +143,7 @@ def main() -> None:
         print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
         insert_responses("tan-dinh", 1_000, rng)
     small = time_one(app, "tan-dinh", args.runs)
+    small_figures = time_figures(app, "tan-dinh", args.runs)
 
     with app.app_context():
         started = time.perf_counter()
@@ -132,8 +155,17 @@ def main() -> None:
                      "q1-tyt-ben-nghe"):  # fmt: skip
             insert_responses(slug, rng.randint(200, 900), rng)
     print(f"inserted {args.responses:,} responses for sai-gon in {inserted:.1f} s")
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from webapp.dashboard.models import AnswerCount
+        from webapp.units.services import get_unit
+
+        cells = select(func.count()).where(AnswerCount.unit_id == get_unit("sai-gon").id)
+        print(f"answer_counts rows of sai-gon: {db.session.scalar(cells):,}")
     # sai-gon has a child (its health station): its report is a summary with its own figures.
     big = time_one(app, "sai-gon", args.runs)
+    big_figures = time_figures(app, "sai-gon", args.runs)
 
     out = Path(instance) / "out"
     env = dict(os.environ, FLASK_APP="wsgi")
@@ -149,6 +181,9 @@ def main() -> None:
           f"{statistics.median(small):.3f} s  runs={[round(t, 3) for t in small]}")  # fmt: skip
     print(f"one unit, {args.responses:,} responses (sai-gon, summary report): median "
           f"{statistics.median(big):.3f} s  runs={[round(t, 3) for t in big]}")  # fmt: skip
+    for label, times in (("1,000", small_figures), (f"{args.responses:,}", big_figures)):
+        print(f"figures only (unit_summary + children_ranking), {label} responses: median "
+              f"{statistics.median(times) * 1000:.1f} ms")  # fmt: skip
     print(f"all demo units ({len(built)} PDFs), 2 workers: {batch:.1f} s")
     print(f"peak memory of the build command (largest process): {peak_kib / 1024:.0f} MiB")
 

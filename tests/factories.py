@@ -1,4 +1,7 @@
-"""Hand-made rows for the dashboard, admin and access tests (inserted directly, no API)."""
+"""Hand-made rows for the dashboard, admin and access tests (inserted directly, no API).
+
+Responses go in with the figures' counts (dashboard/rollups.py), as ingest does.
+"""
 
 from datetime import UTC, datetime, timedelta
 
@@ -6,6 +9,7 @@ import uuid6
 from sqlalchemy import insert
 
 from webapp.auth.services import create_user
+from webapp.dashboard.rollups import add_to_rollups
 from webapp.extensions import db
 from webapp.kiosk.services import create_kiosk
 from webapp.surveys.services import get_version
@@ -62,6 +66,7 @@ def add_responses(
         )
     if rows:
         db.session.execute(insert(Response), rows)
+        add_to_rollups(rows)
     db.session.flush()
     return [r["id"] for r in rows]
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from webapp.auth.models import User
 from webapp.auth.services import check_password
+from webapp.dashboard.rollups import add_to_rollups
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import hash_secret
@@ -128,19 +129,20 @@ def add_response(unit_slug: str, when: datetime, overall: int, **answers) -> uui
         db.session.add(kiosk)
         db.session.flush()
     response_id = uuid.uuid4()
-    db.session.add(
-        Response(
-            id=response_id,
-            kiosk=kiosk,
-            unit=unit,
-            survey_version=get_version("tthc_one_stop", 1),
-            locale="vi",
-            answers={"overall": overall, **answers},
-            overall=overall,
-            device_submitted_at=when,
-            submitted_at=when,
-        )
+    response = Response(
+        id=response_id,
+        kiosk=kiosk,
+        unit=unit,
+        survey_version=get_version("tthc_one_stop", 1),
+        locale="vi",
+        answers={"overall": overall, **answers},
+        overall=overall,
+        device_submitted_at=when,
+        submitted_at=when,
     )
+    db.session.add(response)
+    db.session.flush()
+    add_to_rollups([{c.key: getattr(response, c.key) for c in Response.__table__.columns}])
     db.session.commit()
     return response_id
 

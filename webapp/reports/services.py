@@ -311,7 +311,7 @@ def groups_across(children: list[Unit], period: Period) -> list[dict]:
     if not ids:
         return []
     target = max((c.type.target_pct for c in children), default=None)
-    return figures._groups(figures._scope(ids, period), target)
+    return figures.domain_groups(ids, period, target)
 
 
 def summary_section(unit: Unit, period: Period, locale: str) -> tuple[dict, dict]:

@@ -1,9 +1,10 @@
-"""`flask responses export`."""
+"""`flask responses export` and `flask responses rebuild-rollups`."""
 
 import click
 from flask.cli import AppGroup
 
-from webapp.cli_utils import period_or_fail, unit_or_fail
+from webapp.cli_utils import commit_or_fail, period_or_fail, unit_or_fail
+from webapp.dashboard.rollups import rebuild_rollups, rollup_differences
 from webapp.sync.export import csv_lines
 
 responses_cli = AppGroup("responses", help="Stored responses.")
@@ -19,3 +20,28 @@ def export_command(unit_slug: str | None, period: str | None, fmt: str) -> None:
     selected = period_or_fail(period) if period else None
     for line in csv_lines(unit, selected):
         click.echo(line, nl=False)
+
+
+@responses_cli.command("rebuild-rollups")
+@click.option("--unit", "unit_slug", help="Only this unit (not its predecessors).")
+@click.option("--check", is_flag=True, help="Only compare; exit 1 if the counts differ.")
+def rebuild_rollups_command(unit_slug: str | None, check: bool) -> None:
+    """Recount the figures' per-day counts from the stored responses.
+
+    Needed after loading responses by hand (SQL, restore of the responses table only) or
+    after changing TIMEZONE; syncs keep the counts up to date by themselves. On PostgreSQL
+    syncs wait while it runs.
+    """
+    unit_ids = [unit_or_fail(unit_slug).id] if unit_slug else None
+    if check:
+        differences = rollup_differences(unit_ids)
+        if differences:
+            raise click.ClickException(
+                f"{len(differences)} rollup rows differ from the responses;"
+                " run `flask responses rebuild-rollups`"
+            )
+        click.echo("rollups match the responses")
+        return
+    read, written = rebuild_rollups(unit_ids)
+    commit_or_fail("rebuilding the rollups")
+    click.echo(f"rollups rebuilt: {read} responses counted into {written} rows")

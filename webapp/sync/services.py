@@ -26,6 +26,7 @@ from sqlalchemy import table as sql_table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.audit.services import record
+from webapp.dashboard.rollups import add_to_rollups
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
@@ -149,7 +150,8 @@ def _rules_lookup(items: list, unit_type: str):
             return f"unknown version {version} of survey '{key[:64]}'"
         return entry[1]
 
-    return rules_for, {k: v[0] for k, v in found.items()}
+    kinds = {vid: rules.kinds for vid, rules in found.values()}
+    return rules_for, {k: v[0] for k, v in found.items()}, kinds
 
 
 # --- flags (SPEC section 7) ---------------------------------------------------------------------
@@ -387,7 +389,7 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     correction = skew if abs(skew) > tolerance else timedelta(0)
     skew_seconds = round(correction.total_seconds())
     unit = kiosk.unit
-    rules_for, version_ids = _rules_lookup(envelope.items, unit.type_code)
+    rules_for, version_ids, kinds = _rules_lookup(envelope.items, unit.type_code)
 
     result = SyncResult(server_time=now)
     rejected: list[RejectedItem] = []
@@ -432,6 +434,9 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
             }
         )
     inserted = _insert_new(rows)
+    # Counted for the figures in this same transaction, and only what this request stored:
+    # duplicates, conflicts and rejected items never reach the counts.
+    add_to_rollups([row for row in rows if row["id"] in inserted], kinds)
 
     # Everything not stored by this statement is a duplicate; compare its content.
     already_stored = [c.item for c in candidates if c.item.id not in inserted]

@@ -144,6 +144,7 @@ class SurveyRules:
         questions = definition.get("questions") or []
         self.overall_id = questions[0]["id"] if questions else "overall"
         self.questions = {q["id"]: q for q in questions}
+        self.kinds = {q["id"]: q["kind"] for q in questions}
         self.allowed = {
             q["id"]: frozenset(o["code"] for o in q.get("options") or [])
             for q in questions
