@@ -215,11 +215,16 @@ def unit_ids_with_predecessors(unit: Unit) -> tuple[list[int], list[str]]:
     return ids, sorted(slugs)
 
 
-def _scope(unit_ids, period: Period):
-    """WHERE clause of one unit set and one period on the responses (comments only)."""
+def _scope(unit_ids, period: Period, since: datetime | None = None):
+    """WHERE clause of one unit set and one period on the responses (comments only).
+
+    One lower bound only: given two, SQLite ranges its index scan on either, and picking the
+    period's start read the whole quarter to return the newest day's comments.
+    """
+    start = period.start if since is None else max(period.start, since)
     return and_(
         Response.unit_id.in_(list(unit_ids)),
-        Response.submitted_at >= period.start,
+        Response.submitted_at >= start,
         Response.submitted_at < period.end,
     )
 
@@ -550,10 +555,9 @@ def _comments(ids, questions, period: Period, limit: int, offset: int) -> tuple[
         return [], total
     since = _first_day_needed(ids, period, qid, offset + limit)
     counted = and_(
-        _scope(ids, period),
+        _scope(ids, period, since=_local_midnight(since, period)),
         Response.flagged.is_(False),
         Response.overall.between(1, 5),
-        Response.submitted_at >= _local_midnight(since, period),
         *_has_text(qid),
     )
     value = Response.answers[qid].as_string()
