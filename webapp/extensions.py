@@ -1,6 +1,7 @@
 """Flask extensions, created unbound so that every module can import them."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,4 +30,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -52,6 +52,9 @@ def test_fuzzing_the_api_finds_no_5xx_and_no_undocumented_answer(seeded, mode):
             suppress_health_check=list(HealthCheck),
         )
         def call(case):
-            case.call_and_validate(headers=kiosk.headers, checks=CHECKS)
+            # Schemathesis offers gzip but its WSGI transport does not inflate what it gets
+            # (an HTTP client would); compression has its own tests (core/test_compression).
+            headers = {**kiosk.headers, "Accept-Encoding": "identity"}
+            case.call_and_validate(headers=headers, checks=CHECKS)
 
         call()
