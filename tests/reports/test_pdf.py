@@ -1,6 +1,8 @@
 """The PDF itself: Vietnamese text with the fixture's figures, a valid PAdES signature, pages."""
 
+import re
 import subprocess
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -128,3 +130,22 @@ def test_pages_render_and_are_not_blank(figures_app, tmp_path):
         assert (width, height) == pytest.approx((331, 468), abs=2)  # A4 at 40 dpi
         dark = sum(image.histogram()[:128])
         assert dark > 500, f"{page.name} looks blank"
+
+
+@pytest.mark.parametrize(("locale", "grouped"), [("vi", "1.234"), ("en", "1,234")])
+def test_large_counts_are_grouped_as_the_locale_writes_them(seeded, tmp_path, locale, grouped):
+    """A ward's quarter easily passes a thousand answers: counts read 1.234, not 1234."""
+    with seeded.app_context():
+        add_responses(
+            kiosk_for("tan-dinh"),
+            [5] * 1234,
+            at=FEB,
+            step=timedelta(seconds=20),
+            answers={"staff": 5},
+        )
+        db.session.commit()
+    pdf, _ = build(seeded, "tan-dinh", locale=locale)
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert f"n = {grouped}" in text  # the headline
+    assert text.count(grouped) >= 4  # kiosk table, question rows and totals too
+    assert not re.search(r"(?<![\d.,])1234(?!\d)", text)  # never ungrouped

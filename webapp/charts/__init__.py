@@ -15,6 +15,7 @@ Rules kept by every chart:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -186,9 +187,17 @@ def trend(
 
 
 def columns(
-    values: list[int], labels: list[str], title: str, desc: str, highlight: set[int] | None = None
+    values: list[int],
+    labels: list[str],
+    title: str,
+    desc: str,
+    highlight: set[int] | None = None,
+    number: Callable[[int], str] = str,
 ) -> Markup:
-    """Simple column chart of counts (responses by hour of day or weekday)."""
+    """Simple column chart of counts (responses by hour of day or weekday).
+
+    `number` writes the scale's top value the way the page's locale writes counts (1.234).
+    """
     left, top, bottom = 36, 12, 26
     col_w = 22 if len(values) > 12 else 48
     plot_w = col_w * len(values)
@@ -198,7 +207,7 @@ def columns(
     body = [
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>',
-        _text(left - 4, top + 10, str(peak), "end", 11, MUTED),
+        _text(left - 4, top + 10, number(peak), "end", 11, MUTED),
     ]
     for i, (value, label) in enumerate(zip(values, labels, strict=True)):
         h = plot_h * value / peak

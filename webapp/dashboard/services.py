@@ -109,14 +109,16 @@ def unit_charts(summary: figures.UnitSummary, locale: str) -> dict:
         [summary.by_hour[h] for h in hours],
         [str(h) for h in hours],
         _("Responses by hour of day"),
-        "; ".join(f"{h}h: {summary.by_hour[h]}" for h in range(24) if summary.by_hour[h]),
+        "; ".join(f"{h}h: {num(summary.by_hour[h])}" for h in range(24) if summary.by_hour[h]),
+        number=num,
     )
     names = WEEKDAYS if locale == "vi" else WEEKDAYS_EN
     result["weekdays"] = charts.columns(
         summary.by_weekday,
         list(names),
         _("Responses by weekday"),
-        "; ".join(f"{d}: {c}" for d, c in zip(names, summary.by_weekday, strict=True)),
+        "; ".join(f"{d}: {num(c)}" for d, c in zip(names, summary.by_weekday, strict=True)),
+        number=num,
     )
     overall = next((q for q in summary.questions if q.id == "overall"), None)
     if overall is not None:

@@ -114,7 +114,7 @@ def chart_point(label: str, share, locale: str) -> "charts.Point":
         share.pct,
         share.low,
         share.high,
-        value_label=f"{fmt_pct(share.pct, locale)} (n={share.n})",
+        value_label=f"{fmt_pct(share.pct, locale)} (n={fmt_number(share.n, locale, 0)})",
         colour=colour or charts.MUTED,
     )
 
@@ -168,6 +168,10 @@ def report_kind(unit: Unit) -> str:
 
 def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
     """One unit's figures as plain values and SVG charts."""
+
+    def count_label(value: int) -> str:  # 995011 -> "995.011" (vi) / "995,011" (en)
+        return fmt_number(value, locale, 0)
+
     headline = share_view(summary.headline, locale)
     target = float(summary.headline.target) if summary.headline.target is not None else None
     target_label = gettext("target %(target)s", target=headline["target"])
@@ -190,20 +194,23 @@ def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
             else:
                 label = options.get(value, str(value))
             share_pct = 100.0 * count / question.n if question.n else None
-            rows.append({"label": label, "count": count, "pct": fmt_pct(share_pct, locale, 0)})
+            rows.append(
+                {"label": label, "count": count_label(count), "pct": fmt_pct(share_pct, locale, 0)}
+            )
         questions.append(
             {
                 "id": question.id,
                 "text": question.text.get(locale) or question.text.get("vi", question.id),
                 "kind": question.kind,
-                "n": question.n,
+                "n": count_label(question.n),
                 "mean": fmt_number(question.mean, locale, 2) if question.mean else "–",
                 "rows": rows,
             }
         )
     receipt = summary.receipt_not_received
     flagged = [
-        {"reason": flag_label(code), "count": count} for code, count in summary.flag_reasons.items()
+        {"reason": flag_label(code), "count": count_label(count)}
+        for code, count in summary.flag_reasons.items()
     ]
     weekday_labels = WEEKDAYS.get(locale, WEEKDAYS["vi"])
     charts_svg = {
@@ -224,12 +231,14 @@ def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
             [str(h) for h in range(24)],
             gettext("Responses by hour of day"),
             gettext("Number of counted responses per local hour of day."),
+            number=count_label,
         ),
         "weekdays": charts.columns(
             list(summary.by_weekday),
             weekday_labels,
             gettext("Responses by weekday"),
             gettext("Number of counted responses per weekday."),
+            number=count_label,
         ),
     }
     if groups:
@@ -245,12 +254,15 @@ def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
         "months": months,
         "questions": questions,
         "receipt": {
-            "count": receipt["count"],
-            "n": receipt["n"],
+            "count": count_label(receipt["count"]),
+            "n": count_label(receipt["n"]),
             "pct": fmt_pct(receipt["pct"], locale),
         },
         "has_receipt_question": any(q.id == "receipt" for q in summary.questions),
-        "kiosks": list(summary.kiosks),
+        "kiosks": [
+            {**k, "count": count_label(k["count"]), "flagged": count_label(k["flagged"])}
+            for k in summary.kiosks
+        ],
         "comments": [
             {
                 "at": fmt_datetime(datetime.fromisoformat(c["submitted_at"]), locale),
@@ -259,8 +271,9 @@ def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
             }
             for c in summary.comments[:COMMENTS_IN_PDF]
         ],
-        "comments_total": summary.comments_total,
-        "flagged_count": summary.flagged_count,
+        "comments_total": count_label(summary.comments_total),
+        "flagged_count": count_label(summary.flagged_count),
+        "has_flagged": bool(summary.flagged_count),
         "flag_reasons": flagged,
         "includes_predecessors": list(summary.includes_predecessors),
         "charts": charts_svg,
