@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _INSTANCE = tempfile.mkdtemp(prefix="hailong-test-instance-")
 os.environ["HAILONG_INSTANCE_PATH"] = _INSTANCE
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from webapp import create_app  # noqa: E402  (instance path must be set first)
 from webapp.extensions import db  # noqa: E402
 
@@ -177,16 +178,6 @@ def live_server(seeded):
 
 
 # --- Debian's Chromium, driven by Playwright ---------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-sandbox",
-]
 
 
 @pytest.fixture(scope="module")

@@ -83,6 +83,14 @@ def enroll(page, base_url: str, runner, unit: str = "sai-gon") -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
+def enrolled_page(new_context, base_url: str, runner, unit: str = "sai-gon"):
+    """A fresh browser context with one page, enrolled and on its start screen."""
+    context = new_context()
+    page = context.new_page()
+    enroll(page, base_url, runner, unit)
+    return context, page
+
+
 def outbox_count(page) -> int:
     return int(page.text_content("[data-outbox-count]"))
 

@@ -11,7 +11,15 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import VISIBLE, enroll, exported, outbox_count, read_store, screen
+from tests.browser.conftest import (
+    VISIBLE,
+    enroll,
+    enrolled_page,
+    exported,
+    outbox_count,
+    read_store,
+    screen,
+)
 from webapp.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -64,9 +72,7 @@ def answer_survey(page, i: int) -> tuple[dict, str]:
 def test_thirty_offline_surveys_with_reloads_sync_exactly_once(
     seeded, runner, kiosk_server, new_context
 ):
-    context = new_context()
-    page = context.new_page()
-    enroll(page, kiosk_server, runner)
+    context, page = enrolled_page(new_context, kiosk_server, runner)
 
     context.set_offline(True)
     page.reload()  # served by the service worker
@@ -126,9 +132,7 @@ def queue_one_tap_surveys(page, count: int) -> None:
 
 
 def test_failures_mid_sync_lose_and_double_nothing(seeded, runner, kiosk_server, new_context):
-    context = new_context()
-    page = context.new_page()
-    enroll(page, kiosk_server, runner)
+    context, page = enrolled_page(new_context, kiosk_server, runner)
     context.set_offline(True)
     queue_one_tap_surveys(page, 12)
     ids = {r["id"] for r in read_store(page, "outbox")}
@@ -178,9 +182,7 @@ def test_rejected_response_goes_to_dead_letters_and_staff_see_it(
         get_unit("sai-gon").staff_pin_hash = hash_staff_pin("2468")
         db.session.commit()
 
-    context = new_context()
-    page = context.new_page()
-    enroll(page, kiosk_server, runner)
+    context, page = enrolled_page(new_context, kiosk_server, runner)
     context.set_offline(True)
     queue_one_tap_surveys(page, 3)
     # A response the server must refuse (rating 9), as a buggy or tampered tablet could hold
@@ -240,9 +242,7 @@ def test_rejected_response_goes_to_dead_letters_and_staff_see_it(
 def test_new_survey_version_published_while_offline(seeded, runner, kiosk_server, new_context):
     from webapp.surveys.services import get_version, publish
 
-    context = new_context()
-    page = context.new_page()
-    enroll(page, kiosk_server, runner)
+    context, page = enrolled_page(new_context, kiosk_server, runner)
     context.set_offline(True)
     queue_one_tap_surveys(page, 2)
     old_ids = {r["id"] for r in read_store(page, "outbox")}

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import (
     create_kiosk,
     enroll,
+    enrolled_page,
     exported,
     latest_kiosk_id,
     open_staff_panel,
@@ -44,9 +45,7 @@ def reenroll_with(page, code: str) -> None:
 def test_revoked_tablet_blocks_keeps_its_queue_and_sends_it_once_after_reenrolling(
     seeded, runner, kiosk_server, new_context
 ):
-    context = new_context()
-    page = context.new_page()
-    enroll(page, kiosk_server, runner)
+    context, page = enrolled_page(new_context, kiosk_server, runner)
     old_kiosk = latest_kiosk_id(seeded)
     context.set_offline(True)
     queue_one_tap_surveys(page, 3)
@@ -99,9 +98,7 @@ def test_revoked_tablet_blocks_keeps_its_queue_and_sends_it_once_after_reenrolli
 def test_reenrolled_for_another_unit_the_old_queue_goes_to_dead_letters(
     seeded, runner, kiosk_server, new_context
 ):
-    context = new_context()
-    page = context.new_page()
-    enroll(page, kiosk_server, runner)
+    context, page = enrolled_page(new_context, kiosk_server, runner)
     context.set_offline(True)
     queue_one_tap_surveys(page, 2)
     old_ids = {r["id"] for r in read_store(page, "outbox")}
@@ -135,9 +132,7 @@ def test_reenrolled_for_another_unit_the_old_queue_goes_to_dead_letters(
 def test_only_the_apis_own_refusal_blocks_the_tablet(seeded, runner, kiosk_server, new_context):
     from webapp.kiosk.models import Kiosk
 
-    context = new_context()
-    page = context.new_page()
-    enroll(page, kiosk_server, runner)
+    context, page = enrolled_page(new_context, kiosk_server, runner)
     # A filtering proxy or captive portal answering 403 is a network problem, not a revocation.
     context.route(
         "**/api/v1/kiosk/config",

@@ -14,6 +14,7 @@ for the same unit, period, language and kind has the same data hash and signer, 
 served instead of rendering and signing again.
 """
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -63,6 +64,11 @@ def fmt_number(value, locale: str, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=locale)
 
 
+def fmt_count(value: int, locale: str) -> str:
+    """995011 -> "995.011" (vi) / "995,011" (en)."""
+    return fmt_number(value, locale, 0)
+
+
 def fmt_pct(value, locale: str, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -91,7 +97,7 @@ def share_view(share, locale: str) -> dict:
         status, label = "no_target", ""
     return {
         "n": share.n,
-        "n_label": fmt_number(share.n, locale, 0),
+        "n_label": fmt_count(share.n, locale),
         "satisfied": share.satisfied,
         "pct": fmt_pct(share.pct, locale),
         "interval": (
@@ -106,16 +112,16 @@ def share_view(share, locale: str) -> dict:
 
 
 def chart_point(label: str, share, locale: str) -> "charts.Point":
-    colour = {"below": charts.BAD, "meets": charts.OK}.get(share_view(share, locale)["status"])
     if share.n == 0:
         return charts.Point(label, None, value_label=gettext("no answers"))
+    view = share_view(share, locale)
     return charts.Point(
         label,
         share.pct,
         share.low,
         share.high,
-        value_label=f"{fmt_pct(share.pct, locale)} (n={fmt_number(share.n, locale, 0)})",
-        colour=colour or charts.MUTED,
+        value_label=f"{view['pct']} (n={view['n_label']})",
+        colour={"below": charts.BAD, "meets": charts.OK}.get(view["status"], charts.MUTED),
     )
 
 
@@ -168,10 +174,7 @@ def report_kind(unit: Unit) -> str:
 
 def unit_section(summary: "figures.UnitSummary", locale: str) -> dict:
     """One unit's figures as plain values and SVG charts."""
-
-    def count_label(value: int) -> str:  # 995011 -> "995.011" (vi) / "995,011" (en)
-        return fmt_number(value, locale, 0)
-
+    count_label = functools.partial(fmt_count, locale=locale)
     headline = share_view(summary.headline, locale)
     target = float(summary.headline.target) if summary.headline.target is not None else None
     target_label = gettext("target %(target)s", target=headline["target"])
