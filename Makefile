@@ -32,22 +32,22 @@ dev-deps: $(VENV)/.dev-installed
 i18n-compile: venv
 	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages --statistics 2>&1 | tail -n 2
 
-run: venv i18n-compile
+run: venv
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo bootstrap
 	exec env $(RUN_ENV) $(BIN)/gunicorn wsgi:app --workers $(WORKERS) --bind $(HOST):$(PORT) \
 		--access-logfile - $(if $(CERT_FILE),--certfile $(CERT_FILE) --keyfile $(KEY_FILE),)
 
-test: dev-deps i18n-compile
+test: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint:
+lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-fmt:
+fmt: dev-deps
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp import catalogues
 from webapp import config as config_module
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
@@ -58,7 +59,7 @@ def register_extensions(app: Flask) -> None:
         app,
         locale_selector=select_locale,
         timezone_selector=select_timezone,
-        default_translation_directories=str(PROJECT_ROOT / "translations"),
+        default_translation_directories=str(compile_translations(app)),
     )
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -66,6 +67,19 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _tune_sqlite)
+
+
+def compile_translations(app: Flask) -> Path:
+    """The `.po` sources compiled into the instance folder; production needs Vietnamese."""
+    languages = app.config["LANGUAGES"]
+    source = Path(app.config.get("TRANSLATIONS_SOURCE") or PROJECT_ROOT / "translations")
+    target = catalogues.compiled_catalogues(
+        source, Path(app.instance_path) / "translations", languages
+    )
+    missing = catalogues.missing_catalogues(target, [app.config["BABEL_DEFAULT_LOCALE"]])
+    if missing and app.config["PRODUCTION"]:
+        raise RuntimeError(f"No compiled catalogue for {', '.join(missing)}: pages would be English")
+    return target
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

@@ -5,8 +5,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from tests.factories import add_responses, kiosk_for
 from webapp.extensions import db
@@ -14,18 +12,6 @@ from webapp.extensions import db
 ROOT = Path(__file__).resolve().parent.parent.parent
 FEB = datetime(2025, 2, 10, 2, 0, tzinfo=UTC)  # 09:00 in Ho Chi Minh City, a Monday
 COMMENT = "Cán bộ nhiệt tình, hướng dẫn tận tình; phòng chờ hơi nóng."
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _compiled_catalogues():
-    """The PDFs are Vietnamese through gettext: make sure the .mo files are current."""
-    for po_path in (ROOT / "translations").glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
-            with po_path.open("rb") as po_file:
-                catalog = read_po(po_file)
-            with mo_path.open("wb") as mo_file:
-                write_mo(mo_file, catalog)
 
 
 @pytest.fixture

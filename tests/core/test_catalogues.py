@@ -1,0 +1,57 @@
+"""A fresh install that never ran `make` must still serve Vietnamese (issue 11)."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_app
+from webapp.extensions import babel
+
+SOURCE = Path(__file__).resolve().parents[2] / "translations"
+
+
+@pytest.fixture
+def po_only(tmp_path, monkeypatch):
+    """The catalogues as a pip install ships them: `.po` sources, no `.mo`, a new instance."""
+    source = tmp_path / "translations"
+    shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns("*.mo", "*.pot"))
+    monkeypatch.setenv("HAILONG_INSTANCE_PATH", str(tmp_path / "instance"))
+    yield source
+    fresh_app(SOURCE)  # later tests load the real catalogues again
+
+
+def fresh_app(source, **config):
+    """An app as a new process would start it: Flask-Babel keeps loaded catalogues per process."""
+    app = make_app(TRANSLATIONS_SOURCE=str(source), **config)
+    with app.app_context():
+        babel.domain_instance.cache.clear()
+    return app
+
+
+def login_page(app, lang="vi") -> str:
+    return app.test_client().get(f"/login?lang={lang}").get_data(as_text=True)
+
+
+def test_the_app_compiles_the_catalogues_it_needs(po_only, tmp_path):
+    app = fresh_app(po_only)
+    assert (tmp_path / "instance/translations/vi/LC_MESSAGES/messages.mo").exists()
+    page = login_page(app)
+    assert "Đăng nhập" in page
+    assert "Sign in" not in page
+    assert "Sign in" in login_page(app, "en")
+
+
+def test_a_changed_source_is_compiled_again(po_only):
+    fresh_app(po_only)
+    vi_po = po_only / "vi/LC_MESSAGES/messages.po"
+    vi_po.write_text(vi_po.read_text().replace('msgstr "Đăng nhập"', 'msgstr "Vào hệ thống"', 1))
+    assert "Vào hệ thống" in login_page(fresh_app(po_only))
+
+
+def test_production_refuses_to_start_without_vietnamese(po_only):
+    shutil.rmtree(po_only / "vi")
+    with pytest.raises(RuntimeError, match="vi"):
+        fresh_app(po_only, PRODUCTION=True)
+    # Outside production the app still starts (in English) so a developer can fix it.
+    assert "Sign in" in login_page(fresh_app(po_only))
