@@ -78,7 +78,9 @@ def compile_translations(app: Flask) -> Path:
     )
     missing = catalogues.missing_catalogues(target, [app.config["BABEL_DEFAULT_LOCALE"]])
     if missing and app.config["PRODUCTION"]:
-        raise RuntimeError(f"No compiled catalogue for {', '.join(missing)}: pages would be English")
+        raise RuntimeError(
+            f"No compiled catalogue for {', '.join(missing)}: pages would be English"
+        )
     return target
 
 

@@ -49,9 +49,7 @@ def compiled_catalogues(source: Path, target: Path, languages: Iterable[str]) ->
 
 def missing_catalogues(target: Path, languages: Iterable[str]) -> list[str]:
     return [
-        lang
-        for lang in languages
-        if not (target / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").exists()
+        lang for lang in languages if not (target / lang / "LC_MESSAGES" / f"{DOMAIN}.mo").exists()
     ]
 
 

@@ -1,6 +1,7 @@
 """Errors answered as JSON for the API (or JSON clients) and as a page for browsers."""
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.routing import BuildError
@@ -16,6 +17,29 @@ class APIError(HTTPException):
         self.code = status
         self.error = error
         self.extra_headers = headers or {}
+
+
+# What a person reads on an error page: werkzeug's names and descriptions are English and
+# written for developers, so pages say in the person's language what happened and what to do.
+ERROR_PAGES = {
+    400: (_l("The request could not be understood"), _l("Check what you entered and try again.")),
+    403: (
+        _l("You may not open this page"),
+        _l("Your account does not give access here. Ask an administrator if you need it."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The address may be mistyped, or the page no longer exists."),
+    ),
+    405: (_l("This action is not allowed here"), _l("Go back and use the page's buttons.")),
+    413: (_l("What you sent is too large"), _l("Send a smaller file or fewer items.")),
+    429: (_l("Too many attempts"), _l("Wait a minute, then try again.")),
+    500: (
+        _l("Something went wrong on the server"),
+        _l("Try again in a moment; if it keeps happening, tell the IT staff."),
+    ),
+}
+DEFAULT_ERROR_PAGE = (_l("The request could not be completed"), _l("Try again in a moment."))
 
 
 def wants_json() -> bool:
@@ -47,7 +71,13 @@ def handle_http_error(exc: HTTPException):
     if wants_json():
         body = jsonify(error=error_code(exc), message=exc.description or exc.name)
         return body, status, headers
-    return render_template("errors/error.html", status=status, exc=exc), status, headers
+    title, advice = ERROR_PAGES.get(status, DEFAULT_ERROR_PAGE)
+    # A view that says why (abort(400, description=_("…"))) is more helpful than the advice;
+    # werkzeug's own English descriptions are not shown.
+    if exc.description and exc.description != type(exc).description:
+        advice = exc.description
+    page = render_template("errors/error.html", status=status, title=title, advice=advice)
+    return page, status, headers
 
 
 def handle_unexpected(exc: Exception):
@@ -62,7 +92,7 @@ def handle_data_error(exc: DataError):
     client's fault: 400, with the transaction rolled back so nothing is half-written."""
     db.session.rollback()
     current_app.logger.warning("database refused input: %s", exc.orig)
-    return handle_http_error(BadRequest("a value in the request cannot be stored"))
+    return handle_http_error(BadRequest(_l("A value in the request cannot be stored.")))
 
 
 def _has_nul(values) -> bool:
@@ -73,11 +103,11 @@ def refuse_nul_characters() -> None:
     """before_request: NUL characters are never valid text here, and PostgreSQL refuses
     them deep inside a query. Answer 400 up front instead of failing later."""
     if "\x00" in request.path or _has_nul(request.args.values()):
-        raise BadRequest("the request contains a NUL character")
+        raise BadRequest(_l("The request contains a NUL character."))
     # Only plain forms: parsing a multipart upload here would apply the app-wide size limit
     # before a view can set its own (the PDF verification upload does).
     if request.mimetype == "application/x-www-form-urlencoded" and _has_nul(request.form.values()):
-        raise BadRequest("the request contains a NUL character")
+        raise BadRequest(_l("The request contains a NUL character."))
 
 
 def register_error_handlers(app) -> None:

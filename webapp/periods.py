@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
 
@@ -75,10 +77,17 @@ def parse_period(code: str, tz: str | None = None) -> Period:
     tz = tz or _configured_tz()
     match = _PATTERN.match(code or "")
     if not match:
-        raise PeriodError(f"invalid period {code!r}: use 2024, 2024-Q2 or 2024-04")
+        raise PeriodError(_("Invalid period %(code)s: use 2024, 2024-Q2 or 2024-04.", code=code))
     year = int(match["year"])
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodError(f"invalid period {code!r}: the year must be {FIRST_YEAR}–{LAST_YEAR}")
+        raise PeriodError(
+            _(
+                "Invalid period %(code)s: the year must be %(first)s–%(last)s.",
+                code=code,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
     if match["quarter"]:
         first = date(year, 3 * int(match["quarter"]) - 2, 1)
         return Period(code, "quarter", first, _add_months(first, 3), tz)

@@ -101,3 +101,25 @@ def test_rate_limit_answers_429_with_retry_after():
     reply = client.get("/api/v1/limited")
     assert reply.get_json()["error"] == "too_many_requests"
     assert int(reply.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "method", "path", "status", "words", "english"),
+    [
+        ("vi", "get", "/nothing-here", 404, "Không tìm thấy trang", "Not Found"),
+        ("en", "get", "/nothing-here", 404, "Page not found", "Không tìm thấy"),
+        ("vi", "get", "/undeclared", 403, "Bạn không có quyền mở trang này", "Forbidden"),
+        ("vi", "post", "/boom", 500, "Máy chủ gặp sự cố", "Internal Server Error"),
+        ("vi", "get", "/nothing-here", 404, "Địa chỉ có thể bị gõ sai", "The requested URL"),
+    ],
+)
+def test_error_pages_speak_the_persons_language(
+    error_app, lang, method, path, status, words, english
+):
+    client = error_app.test_client()
+    client.get(f"/login?lang={lang}")  # the language choice is kept in the session
+    reply = getattr(client, method)(path, headers={"Accept": "text/html"})
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == status
+    assert words in page
+    assert english not in page

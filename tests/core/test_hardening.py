@@ -135,4 +135,4 @@ def test_guessing_one_account_from_many_addresses_is_limited(seeded):
 def test_reports_of_periods_that_have_not_started_are_refused(admin_client):
     reply = admin_client.get("/units/sai-gon/reports/2099-Q1.pdf")
     assert reply.status_code == 400
-    assert "has not started" in reply.get_data(as_text=True)
+    assert "chưa bắt đầu" in reply.get_data(as_text=True)

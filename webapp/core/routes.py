@@ -1,6 +1,6 @@
-"""Health check and language switch."""
+"""Health check, language switch and the site icon."""
 
-from flask import Blueprint, current_app, jsonify, redirect, request, session
+from flask import Blueprint, current_app, jsonify, redirect, request, send_from_directory, session
 from sqlalchemy import text
 
 from webapp.access import allow
@@ -30,3 +30,12 @@ def set_language(code: str):
     if not target.startswith(request.host_url):  # never redirect off-site
         target = "/"
     return redirect(target)
+
+
+@bp.get("/favicon.ico")
+@allow("public")
+def favicon():
+    # Browsers ask for /favicon.ico on every page whatever the <link rel=icon> says; they
+    # accept a PNG under that name.
+    icons = current_app.static_folder + "/kiosk"
+    return send_from_directory(icons, "icon-192.png", mimetype="image/png", max_age=86400)

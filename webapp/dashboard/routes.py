@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.access import (
@@ -63,7 +64,7 @@ def overview():
     unit_type = request.args.get("type") or None
     types = services.unit_types_with_survey()
     if unit_type and unit_type not in {t.code for t in types}:
-        abort(400, description=f"unknown unit type {unit_type!r}")
+        abort(400, description=_("This unit type has no survey."))
     rows = _visible(figures.district_overview(period, unit_type))
     locale = _locale()
     chart = services.ranking_chart(rows, locale, _title(period)) if rows else None

@@ -51,7 +51,9 @@ def _report_period_or_400(code: str):
     except PeriodError as exc:
         raise APIError(400, "invalid_period", str(exc)) from exc
     if period.start > utcnow():
-        raise APIError(400, "invalid_period", f"the period {code} has not started yet")
+        raise APIError(
+            400, "invalid_period", gettext("The period %(code)s has not started yet.", code=code)
+        )
     return period
 
 
