@@ -23,28 +23,29 @@ DOMAIN = "messages"
 
 
 def compiled_catalogues(source: Path, target: Path, languages: Iterable[str]) -> Path:
-    """Compile `source/<lang>/LC_MESSAGES/messages.po` into `target`; return `target`.
+    """Compile every `source/<lang>/LC_MESSAGES/<domain>.po` into `target`; return `target`.
 
     Each `.mo` remembers the hash of the `.po` it came from, so a changed source is recompiled
     and an unchanged one is not. Files are written under a temporary name and renamed into place,
     so gunicorn workers starting together never read a half-written catalogue.
     """
     for lang in languages:
-        po_path = source / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if not po_path.exists():
-            continue
-        mo_path = target / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
-        stamp_path = mo_path.with_suffix(".sha256")
-        digest = hashlib.sha256(po_path.read_bytes()).hexdigest()
-        if mo_path.exists() and stamp_path.exists() and stamp_path.read_text() == digest:
-            continue
-        mo_path.parent.mkdir(parents=True, exist_ok=True)
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=lang, domain=DOMAIN)
-        _write_atomically(mo_path, lambda f, c=catalog: write_mo(f, c, use_fuzzy=False))
-        _write_atomically(stamp_path, lambda f, d=digest: f.write(d.encode()))
-        log.info("Compiled the %s catalogue into %s", lang, mo_path)
+        for po_path in sorted((source / lang / "LC_MESSAGES").glob("*.po")):
+            _compile(po_path, target / lang / "LC_MESSAGES" / f"{po_path.stem}.mo", lang)
     return target
+
+
+def _compile(po_path: Path, mo_path: Path, lang: str) -> None:
+    stamp_path = mo_path.with_suffix(".sha256")
+    digest = hashlib.sha256(po_path.read_bytes()).hexdigest()
+    if mo_path.exists() and stamp_path.exists() and stamp_path.read_text() == digest:
+        return
+    mo_path.parent.mkdir(parents=True, exist_ok=True)
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=lang, domain=po_path.stem)
+    _write_atomically(mo_path, lambda f: write_mo(f, catalog, use_fuzzy=False))
+    _write_atomically(stamp_path, lambda f: f.write(digest.encode()))
+    log.info("Compiled %s into %s", po_path.name, mo_path)
 
 
 def missing_catalogues(target: Path, languages: Iterable[str]) -> list[str]:

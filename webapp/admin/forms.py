@@ -1,7 +1,6 @@
 """Management forms (Flask-WTF, CSRF on every one)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,8 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+
+from webapp.forms import Form
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lowercase letters, digits and -."))
 STAFF_PIN = Regexp(r"^[0-9]{4,8}$", message=_l("The PIN must be 4 to 8 digits."))
@@ -49,7 +50,7 @@ class StaffPinMixin:
         return bool(self.staff_pin.data), self.staff_pin.data or None
 
 
-class UnitForm(StaffPinMixin, FlaskForm):
+class UnitForm(StaffPinMixin, Form):
     slug = StringField(_l("Slug"), validators=[DataRequired(), Length(max=80), SLUG])
     name_vi = StringField(_l("Name (Vietnamese)"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
@@ -59,18 +60,18 @@ class UnitForm(StaffPinMixin, FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class StaffPinForm(StaffPinMixin, FlaskForm):
+class StaffPinForm(StaffPinMixin, Form):
     """A manager's form on their unit's kiosk page."""
 
     submit = SubmitField(_l("Save the PIN"))
 
 
-class RetireForm(FlaskForm):
+class RetireForm(Form):
     retired_on = DateField(_l("Retired on"), validators=[DataRequired()])
     submit = SubmitField(_l("Retire"))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     into = SelectField(_l("Merge into"), validators=[DataRequired()])
     retired_on = DateField(_l("Merged on"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
@@ -86,24 +87,24 @@ class TargetField(DecimalField):
         )
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     definition = TextAreaField(_l("Definition (JSON)"), validators=[DataRequired()])
     unit_types = SelectMultipleField(_l("Unit types using it"), validators=[Optional()])
     submit = SubmitField(_l("Publish new version"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare POST button (CSRF only)."""
 
     submit = SubmitField(_l("Confirm"))
 
 
-class KioskForm(FlaskForm):
+class KioskForm(Form):
     name = StringField(_l("Kiosk name"), validators=[Optional(), Length(max=120)])
     submit = SubmitField(_l("Create kiosk"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     units = SelectMultipleField(_l("Units (managers)"), validators=[Optional()])
@@ -111,7 +112,7 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Create user"))
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     role = SelectField(_l("Role"), validators=[DataRequired()])
     units = SelectMultipleField(_l("Units (managers)"), validators=[Optional()])
     active = BooleanField(_l("Active"))
