@@ -126,6 +126,7 @@ def register_hooks(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     import webapp.dashboard.cli  # noqa: F401  (adds `flask demo responses` to the demo group)
+    from webapp.audit.cli import audit_cli
     from webapp.auth.cli import users_cli
     from webapp.kiosk.cli import kiosks_cli
     from webapp.reports.cli import reports_cli
@@ -133,6 +134,9 @@ def register_cli(app: Flask) -> None:
     from webapp.sync.cli import responses_cli
     from webapp.units.cli import demo_cli, units_cli
 
-    groups = (demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, responses_cli, reports_cli)
+    groups = (
+        *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli),
+        *(responses_cli, reports_cli, audit_cli),
+    )
     for group in groups:
         app.cli.add_command(group)

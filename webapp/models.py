@@ -1,6 +1,6 @@
 """Import every model so that SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
-from webapp.audit.models import AuditEvent
+from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.auth.models import User, user_units
 from webapp.dashboard.models import AnswerCount
 from webapp.kiosk.models import Kiosk
@@ -11,6 +11,7 @@ from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
 
 __all__ = [
     "AnswerCount",
+    "AuditChainHead",
     "AuditEvent",
     "Kiosk",
     "ProcedureDomain",

@@ -1,4 +1,4 @@
-"""Append-only audit log of security- and report-relevant events."""
+"""Append-only, hash-chained audit log of security- and report-relevant events (SPEC 7)."""
 
 from datetime import datetime
 
@@ -23,5 +23,24 @@ class AuditEvent(db.Model):
     target: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
+    # The chain (webapp/audit/chain.py): a gap-free position and the hashes that seal it.
+    seq: Mapped[int] = mapped_column(unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
     actor_user: Mapped[User | None] = relationship()
+
+
+class AuditChainHead(db.Model):
+    """One row: the last entry's position and hash.
+
+    Every append updates this row first, which makes the database serialise appends (a row lock
+    on PostgreSQL, the write lock on SQLite) across workers and app servers: the chain cannot
+    fork. It also tells `flask audit verify` where the chain must end.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
