@@ -128,6 +128,7 @@ def register_cli(app: Flask) -> None:
     import webapp.dashboard.cli  # noqa: F401  (adds `flask demo responses` to the demo group)
     from webapp.audit.cli import audit_cli
     from webapp.auth.cli import users_cli
+    from webapp.backup.cli import backup_cli
     from webapp.kiosk.cli import kiosks_cli
     from webapp.reports.cli import reports_cli
     from webapp.surveys.cli import surveys_cli
@@ -136,7 +137,7 @@ def register_cli(app: Flask) -> None:
 
     groups = (
         *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli),
-        *(responses_cli, reports_cli, audit_cli),
+        *(responses_cli, reports_cli, audit_cli, backup_cli),
     )
     for group in groups:
         app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""Consistent backups while the server writes, and restores into an empty database."""
