@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=os.environ.get("HAILONG_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
     )
     configure(app, test_config)
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
@@ -46,6 +47,12 @@ def configure(app: Flask, test_config: dict | None) -> None:
     logging.basicConfig(level=logging.INFO)
     # fontTools logs every subsetting step of the PDF fonts at INFO.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+def register_url_converters(app: Flask) -> None:
+    from webapp.paging import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter
 
 
 def register_extensions(app: Flask) -> None:

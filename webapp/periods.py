@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-_PATTERN = re.compile(r"^(?P<year>\d{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
+_PATTERN = re.compile(r"^(?P<year>[0-9]{4})(?:-Q(?P<quarter>[1-4])|-(?P<month>0[1-9]|1[0-2]))?$")
 
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
@@ -75,7 +75,7 @@ def _configured_tz() -> str:
 
 def parse_period(code: str, tz: str | None = None) -> Period:
     tz = tz or _configured_tz()
-    match = _PATTERN.match(code or "")
+    match = _PATTERN.fullmatch(code or "")
     if not match:
         raise PeriodError(_("Invalid period %(code)s: use 2024, 2024-Q2 or 2024-04.", code=code))
     year = int(match["year"])

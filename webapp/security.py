@@ -1,5 +1,7 @@
 """Security headers on every response."""
 
+from flask import request
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -24,4 +26,7 @@ def add_security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:  # behind TLS (directly or via FLASK_PROXY_HOPS): never plain HTTP again
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

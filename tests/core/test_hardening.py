@@ -40,6 +40,34 @@ def test_periods_outside_the_supported_years_are_400(admin_client, url):
     assert admin_client.get(url).status_code == 400
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/units/sai-gon/responses.csv?period=２０２６",
+        "/overview.xlsx?period=٢٠٢٦-Q1",
+        "/units/sai-gon/reports/２０２６.pdf",
+        "/units/sai-gon?period=2026%0A",
+    ],
+)
+def test_periods_in_other_digits_are_400_not_500(admin_client, url):
+    """Probe finding M1: `２０２６` passed the period pattern (\\d is any Unicode digit), then
+    broke Content-Disposition with a 500 and archived a report under a non-standard label."""
+    from webapp.reports.models import Report
+
+    assert admin_client.get(url).status_code == 400
+    with admin_client.application.app_context():
+        assert db.session.scalar(select(Report.id)) is None
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/users/99999999999999999999999", "/kiosks/18446744073709551616/code"]
+)
+def test_integers_in_urls_beyond_64_bits_are_404(admin_client, url):
+    """Probe finding L5: a user id beyond 64 bits answered 500 on SQLite."""
+    reply = admin_client.get(url) if "users" in url else admin_client.post(url)
+    assert reply.status_code == 404
+
+
 @pytest.mark.parametrize("url", ["/units/a%00b", "/admin/audit?action=%00", "/overview?period=%00"])
 def test_nul_characters_in_urls_are_400(admin_client, url):
     assert admin_client.get(url).status_code == 400
@@ -136,3 +164,23 @@ def test_reports_of_periods_that_have_not_started_are_refused(admin_client):
     reply = admin_client.get("/units/sai-gon/reports/2099-Q1.pdf")
     assert reply.status_code == 400
     assert "chưa bắt đầu" in reply.get_data(as_text=True)
+
+
+def test_hsts_only_over_tls_and_coop_everywhere(client):
+    """Probe finding L3."""
+    plain = client.get("/healthz")
+    secure = client.get("/healthz", base_url="https://hailong.example.gov.vn")
+    assert "Strict-Transport-Security" not in plain.headers
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert plain.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
+def test_gunicorn_does_not_advertise_its_name_or_version():
+    import urllib.request
+
+    from tests.conftest import gunicorn_server
+
+    with gunicorn_server(workers=1) as url, urllib.request.urlopen(url + "/healthz") as reply:
+        assert reply.headers["Server"] == "hailong"

@@ -21,7 +21,22 @@ def test_year_and_month():
     assert december.end == datetime(2024, 12, 31, 17, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("code", ["", "24", "2024-Q5", "2024-13", "2024-1", "2024Q1", "abcd"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "",
+        "24",
+        "2024-Q5",
+        "2024-13",
+        "2024-1",
+        "2024Q1",
+        "abcd",
+        "２０２６",
+        "٢٠٢٦-Q1",
+        "2026-٠٤",
+        "2026\n",
+    ],
+)
 def test_invalid_periods_are_refused(code):
     with pytest.raises(PeriodError):
         parse_period(code)

@@ -39,3 +39,21 @@ def test_text_max_length_must_be_a_sane_whole_number():
         ],
     }
     assert any("max_length" in e for e in validate_definition(definition))
+
+
+def test_invisible_controls_are_removed_from_comments_and_a_resend_is_a_duplicate(seeded, kiosk):
+    """Probe finding L2: bidi overrides reordered a comment inside a signed PDF; ESC reached
+    CSV output. They are removed at ingest, so every page, export and PDF reads as written;
+    the same item sent again is still recognised as the same response."""
+    from tests.kiosk_api.conftest import batch, response_item
+
+    comment = "Cán bộ \u202etốt\u202c, \x1b[31mđỏ\x1b[0m \u2066chờ lâu\u2069"
+    item = response_item(answers={"overall": 2, "comment": comment})
+    client = seeded.test_client()
+    first = client.post("/api/v1/sync", json=batch([item]), headers=kiosk.headers)
+    again = client.post("/api/v1/sync", json=batch([item]), headers=kiosk.headers)
+    assert first.get_json()["accepted"] == [item["id"]]
+    assert again.get_json()["duplicates"] == [item["id"]]
+    with seeded.app_context():
+        stored = db.session.scalar(select(Response.answers))
+    assert stored["comment"] == "Cán bộ tốt, [31mđỏ[0m chờ lâu"

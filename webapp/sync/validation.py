@@ -12,6 +12,7 @@ a batch of 500 must be checked in a few milliseconds.
 
 import json
 import math
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -137,6 +138,19 @@ def check_device_time(device_time: datetime, now: datetime) -> timedelta:
     return skew
 
 
+# Invisible characters that change how text around them is shown: bidi embeddings, overrides
+# and isolates reorder a comment inside a signed PDF or a page ("‮tốt" reads backwards), and
+# C0/C1 controls such as ESC drive terminals reading a CSV. A citizen never types them; they are
+# removed from free text at ingest, so every page, export and PDF shows the text as written.
+_INVISIBLE_CONTROLS = re.compile(
+    "[\u202a-\u202e\u2066-\u2069\u061c\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+
+
+def neutral_text(value: str) -> str:
+    return _INVISIBLE_CONTROLS.sub("", value)
+
+
 class SurveyRules:
     """The checks for one survey version, compiled once per batch from its definition."""
 
@@ -169,7 +183,7 @@ class SurveyRules:
             if problem:
                 errors[f"answers.{qid}"] = problem
             else:
-                kept[qid] = value
+                kept[qid] = neutral_text(value) if question["kind"] == "text" else value
         if self.overall_id not in kept and f"answers.{self.overall_id}" not in errors:
             errors[f"answers.{self.overall_id}"] = "the overall rating (1-5) is required"
         return kept
