@@ -120,10 +120,15 @@ def register_blueprints(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from webapp.access import enforce_access
-    from webapp.errors import refuse_nul_characters, register_error_handlers
+    from webapp.errors import (
+        refuse_nul_characters,
+        refuse_oversize_headers,
+        register_error_handlers,
+    )
     from webapp.i18n import template_globals
     from webapp.security import add_security_headers
 
+    app.before_request(refuse_oversize_headers)
     app.before_request(refuse_nul_characters)
     app.before_request(enforce_access)
     app.after_request(add_security_headers)

@@ -123,3 +123,15 @@ def test_error_pages_speak_the_persons_language(
     assert reply.status_code == status
     assert words in page
     assert english not in page
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Big": "a" * 5000}, {f"X-Part-{n}": "b" * 3000 for n in range(7)}],
+    ids=["one-header", "many-headers"],
+)
+def test_oversize_headers_are_431_json_for_the_api(client, headers):
+    """Probe finding L4: the API answers in JSON even for headers it will not read."""
+    reply = client.post("/api/v1/sync", json={}, headers=headers)
+    assert reply.status_code == 431
+    assert reply.get_json()["error"] == "request_header_fields_too_large"
