@@ -1,7 +1,7 @@
 """The kiosk API (SPEC section 9): enrollment, configuration, batch sync, OpenAPI document.
 
 Token-authenticated, so exempt from CSRF. Views stay thin: the work is in
-webapp.kiosk.services (enroll), webapp.sync.kiosk_config and webapp.sync.services.
+webapp.kiosk.services (enroll), webapp.api.kiosk_config and webapp.sync.services.
 """
 
 import hashlib
@@ -10,12 +10,12 @@ from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.exc import OperationalError
 
 from webapp.access import allow
+from webapp.api.kiosk_config import config_etag, kiosk_config
 from webapp.api.openapi import openapi_document
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import csrf, db, limiter
 from webapp.kiosk.services import enroll
-from webapp.sync.kiosk_config import config_etag, kiosk_config
 from webapp.sync.services import ingest_batch, iso, note_kiosk_seen
 from webapp.sync.validation import parse_envelope
 
