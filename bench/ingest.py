@@ -10,7 +10,7 @@ For each scenario (an empty responses table, then one already holding N response
    then counted for the figures with `flask responses rebuild-rollups`;
 2. starts gunicorn with 2 sync workers on it (rate limits off) and measures responses stored
    per second for batches of 100, and for one response per POST (as ODK/Enketo submit); a
-   stored response includes its rollup counts (dashboard/rollups.py), same transaction;
+   stored response includes its rollup counts (responses/rollups.py), same transaction;
 3. measures the engine ceiling: raw `sqlite3` executemany of the same rows with
    `INSERT ... ON CONFLICT DO NOTHING`, one transaction per 100 rows, same pragmas;
 4. for calibration, the same batches against a bare Flask endpoint (bench/bare_app.py: parse

@@ -29,13 +29,11 @@ sys.path.insert(0, str(ROOT))
 def insert_responses(unit_slug: str, count: int, rng: random.Random) -> None:
     """`count` synthetic responses spread over 2025-Q1 office hours, in one executemany."""
     import uuid6
-    from sqlalchemy import insert
 
-    from webapp.dashboard.rollups import add_to_rollups
     from webapp.extensions import db
     from webapp.kiosk.services import create_kiosk
+    from webapp.responses.services import store_responses
     from webapp.surveys.services import get_version
-    from webapp.sync.models import Response
     from webapp.units.services import get_unit
 
     unit = get_unit(unit_slug)
@@ -75,8 +73,7 @@ def insert_responses(unit_slug: str, count: int, rng: random.Random) -> None:
             }
         )
     for chunk in range(0, len(rows), 20_000):
-        db.session.execute(insert(Response), rows[chunk : chunk + 20_000])
-        add_to_rollups(rows[chunk : chunk + 20_000])  # as ingest does: the figures read these
+        store_responses(rows[chunk : chunk + 20_000])  # stored and counted, as ingest does
     db.session.commit()
 
 
@@ -157,7 +154,7 @@ def main() -> None:
     with app.app_context():
         from sqlalchemy import func, select
 
-        from webapp.dashboard.models import AnswerCount
+        from webapp.responses.models import AnswerCount
         from webapp.units.services import get_unit
 
         cells = select(func.count()).where(AnswerCount.unit_id == get_unit("sai-gon").id)

@@ -1,19 +1,17 @@
 """Hand-made rows for the dashboard, admin and access tests (inserted directly, no API).
 
-Responses go in with the figures' counts (dashboard/rollups.py), as ingest does.
+Responses go in through `store_responses`, counted for the figures as ingest does.
 """
 
 from datetime import UTC, datetime, timedelta
 
 import uuid6
-from sqlalchemy import insert
 
 from webapp.auth.services import create_user
-from webapp.dashboard.rollups import add_to_rollups
 from webapp.extensions import db
 from webapp.kiosk.services import create_kiosk
+from webapp.responses.services import store_responses
 from webapp.surveys.services import get_version
-from webapp.sync.models import Response
 from webapp.units.services import get_unit
 
 PASSWORD = "correct-horse-battery"
@@ -64,9 +62,7 @@ def add_responses(
                 "flags": list(flags or (["burst"] if flagged else [])),
             }
         )
-    if rows:
-        db.session.execute(insert(Response), rows)
-        add_to_rollups(rows)
+    store_responses(rows)
     db.session.flush()
     return [r["id"] for r in rows]
 

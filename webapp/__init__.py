@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import catalogues
 from webapp import config as config_module
-from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from webapp.extensions import babel, compress, csrf, db, limiter, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_url_converters(app)
     register_extensions(app)
+    register_template_filters(app)
     register_blueprints(app)
     register_hooks(app)
     register_cli(app)
@@ -57,6 +58,7 @@ def register_url_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import webapp.models  # noqa: F401  (registers every table)
+    from webapp.auth.login_setup import init_login
     from webapp.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -68,7 +70,7 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(compile_translations(app)),
     )
-    login_manager.init_app(app)
+    init_login(app)
     limiter.init_app(app)
     compress.init_app(app)
     with app.app_context():
@@ -101,19 +103,21 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def register_template_filters(app: Flask) -> None:
+    from webapp.dashboard import formatting
+
+    formatting.register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
-    from webapp.auth import login_setup
+    from webapp.api.routes import bp as api_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.core.routes import bp as core_bp
-    from webapp.dashboard import formatting
     from webapp.dashboard.routes import bp as dashboard_bp
     from webapp.kiosk.routes import bp as kiosk_bp
     from webapp.reports.routes import bp as reports_bp
-    from webapp.sync.api import bp as api_bp
 
-    login_setup.init(app)
-    formatting.register(app)
     for blueprint in (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp):
         app.register_blueprint(blueprint)
 
@@ -137,16 +141,18 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    import webapp.dashboard.cli  # noqa: F401  (adds `flask demo responses` to the demo group)
     from webapp.audit.cli import audit_cli
     from webapp.auth.cli import users_cli
     from webapp.backup.cli import backup_cli
-    from webapp.kiosk.cli import kiosks_cli
+    from webapp.demo.cli import demo_cli
+    from webapp.kiosk.cli import kiosks_cli, set_pin_command
     from webapp.reports.cli import reports_cli
+    from webapp.responses.cli import responses_cli
     from webapp.surveys.cli import surveys_cli
-    from webapp.sync.cli import responses_cli
-    from webapp.units.cli import demo_cli, units_cli
+    from webapp.units.cli import units_cli
 
+    # The staff PIN is a unit's, set through the kiosk services: `flask units set-pin`.
+    units_cli.add_command(set_pin_command)
     groups = (
         *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli),
         *(responses_cli, reports_cli, audit_cli, backup_cli),

@@ -16,8 +16,6 @@ from flask_login import current_user
 
 AUDIENCES = frozenset({"public", "kiosk", "admin", "manager", "auditor"})
 ANY_USER = ("admin", "manager", "auditor")
-READERS = ANY_USER  # read-only pages
-WRITERS = ("admin",)  # changes to district-wide data
 
 
 def allow(*audiences: str) -> Callable:

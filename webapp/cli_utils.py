@@ -19,6 +19,18 @@ def load_json_file(path: str) -> dict:
         raise click.ClickException(f"{path} is not valid JSON: {exc}") from exc
 
 
+def run_import(importer, data, label: str):
+    """Run an importer (units, surveys) and commit; its data errors (ValueError: the message
+    says where) become one line naming the file."""
+    try:
+        result = importer(data)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{label}: {exc}") from exc
+    commit_or_fail(label)
+    return result
+
+
 def unit_or_fail(slug: str):
     unit = get_unit(slug)
     if unit is None:

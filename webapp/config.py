@@ -65,6 +65,7 @@ class DefaultConfig:
     ENROLL_RATE_LIMIT = "10 per minute"
     SYNC_RATE_LIMIT = "120 per minute"
     REPORT_RATE_LIMIT = "30 per minute"  # PDF downloads per account (each may render+sign)
+    VERIFY_RATE_LIMIT = "30 per minute"  # PDF uploads to /verify and /api/v1/verify, per address
 
     # Reports (SPEC section 8).
     ISSUING_BODY_VI = "ỦY BAN NHÂN DÂN QUẬN 1"
@@ -72,6 +73,7 @@ class DefaultConfig:
     SIGNING_P12_PATH: str | None = None
     SIGNING_P12_PASSWORD: str | None = None
     TIMESTAMP_URL: str | None = None
+    VERIFY_MAX_BYTES = 5 * 1024 * 1024  # reports are a few hundred KB; bigger uploads get 413
 
     # Compression (Flask-Compress), so that gunicorn alone already meets the kiosk's first-visit
     # budget on slow 3G. HTML is left out on purpose: pages carry CSRF tokens next to echoed

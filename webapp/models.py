@@ -2,11 +2,10 @@
 
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.auth.models import User, user_units
-from webapp.dashboard.models import AnswerCount
 from webapp.kiosk.models import Kiosk
 from webapp.reports.models import Report
+from webapp.responses.models import AnswerCount, QuarantinedResponse, Response
 from webapp.surveys.models import Survey, SurveyVersion
-from webapp.sync.models import QuarantinedResponse, Response
 from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
 
 __all__ = [

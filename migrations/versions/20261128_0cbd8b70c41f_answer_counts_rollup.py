@@ -37,7 +37,7 @@ def upgrade():
     # a notice to run `flask responses rebuild-rollups`.
     bind = op.get_bind()
     if bind.execute(sa.text('SELECT 1 FROM responses LIMIT 1')).first() is not None:
-        from webapp.dashboard.rollups import rebuild_rollups
+        from webapp.responses.rollups import rebuild_rollups
 
         read, written = rebuild_rollups(session=Session(bind=bind))
         print(f'answer_counts: {read} responses counted into {written} rows')

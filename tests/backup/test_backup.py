@@ -13,8 +13,8 @@ from sqlalchemy.engine import make_url
 from tests.conftest import DATABASE_URL, IS_POSTGRES, make_app
 from tests.factories import add_responses, kiosk_for
 from webapp.audit.services import record, verify_chain
-from webapp.dashboard.rollups import rollup_differences
 from webapp.extensions import db
+from webapp.responses.rollups import rollup_differences
 
 FEB = datetime(2025, 2, 10, 2, 0, tzinfo=UTC)
 

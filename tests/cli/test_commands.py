@@ -10,13 +10,12 @@ from sqlalchemy import select
 
 from webapp.auth.models import User
 from webapp.auth.services import check_password
-from webapp.dashboard.rollups import add_to_rollups
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import hash_secret
+from webapp.responses.export import HEADER
+from webapp.responses.services import store_responses
 from webapp.surveys.services import get_version
-from webapp.sync.export import HEADER
-from webapp.sync.models import Response
 from webapp.units.services import get_unit
 
 GOOD_PASSWORD = "Sông Sài Gòn 2025!"
@@ -129,20 +128,18 @@ def add_response(unit_slug: str, when: datetime, overall: int, **answers) -> uui
         db.session.add(kiosk)
         db.session.flush()
     response_id = uuid.uuid4()
-    response = Response(
-        id=response_id,
-        kiosk=kiosk,
-        unit=unit,
-        survey_version=get_version("tthc_one_stop", 1),
-        locale="vi",
-        answers={"overall": overall, **answers},
-        overall=overall,
-        device_submitted_at=when,
-        submitted_at=when,
-    )
-    db.session.add(response)
-    db.session.flush()
-    add_to_rollups([{c.key: getattr(response, c.key) for c in Response.__table__.columns}])
+    row = {
+        "id": response_id,
+        "kiosk_id": kiosk.id,
+        "unit_id": unit.id,
+        "survey_version_id": get_version("tthc_one_stop", 1).id,
+        "locale": "vi",
+        "answers": {"overall": overall, **answers},
+        "overall": overall,
+        "device_submitted_at": when,
+        "submitted_at": when,
+    }
+    store_responses([row])
     db.session.commit()
     return response_id
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from tests.factories import add_responses, kiosk_for, login, make_user
 from webapp.extensions import db
-from webapp.sync.export import HEADER
+from webapp.responses.export import HEADER
 
 FEB = datetime(2025, 2, 10, 3, 0, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import PASSWORD, make_user
-from webapp.dashboard.cli import generate
+from webapp.demo.responses import generate
 from webapp.extensions import db
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -10,7 +10,7 @@ from uuid6 import uuid7
 
 from webapp.extensions import db
 from webapp.kiosk.services import create_kiosk, enroll
-from webapp.sync.models import QuarantinedResponse, Response
+from webapp.responses.models import QuarantinedResponse, Response
 from webapp.units.services import get_unit
 
 

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from webapp.extensions import db
+from webapp.responses.models import QuarantinedResponse, Response
 from webapp.surveys.services import validate_definition
-from webapp.sync.models import QuarantinedResponse, Response
 
 
 @pytest.mark.parametrize(

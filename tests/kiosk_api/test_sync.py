@@ -21,8 +21,8 @@ from webapp.audit.models import AuditEvent
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import create_kiosk, revoke_kiosk
+from webapp.responses.models import QuarantinedResponse, Response
 from webapp.surveys.services import get_version
-from webapp.sync.models import QuarantinedResponse, Response
 from webapp.units.services import get_unit
 
 SYNC = "/api/v1/sync"
@@ -527,12 +527,12 @@ def test_a_busy_database_answers_503_with_retry_after_and_stores_nothing(
 ):
     from sqlalchemy.exc import OperationalError
 
-    import webapp.sync.api
+    import webapp.api.routes
 
     def locked(*_args, **_kwargs):
         raise OperationalError("INSERT ...", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(webapp.sync.api, "ingest_batch", locked)
+    monkeypatch.setattr(webapp.api.routes, "ingest_batch", locked)
     reply = post(client, kiosk, batch([response_item()]))
 
     assert reply.status_code == 503

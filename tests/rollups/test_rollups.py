@@ -14,13 +14,14 @@ from sqlalchemy import func, insert, select
 
 from tests.factories import kiosk_for
 from tests.kiosk_api.conftest import batch, enroll_kiosk, local_past, response_item
-from webapp.dashboard import figures, rollups
-from webapp.dashboard.models import AnswerCount
+from webapp.dashboard import figures
 from webapp.extensions import db
 from webapp.periods import parse_period
+from webapp.responses import rollups
+from webapp.responses.models import AnswerCount, Response
+from webapp.responses.services import store_responses
 from webapp.surveys.models import Survey, SurveyVersion
 from webapp.surveys.services import get_version, publish
-from webapp.sync.models import Response
 from webapp.units.models import ProcedureDomain, ReportGroup, Unit
 from webapp.units.services import get_unit
 
@@ -385,8 +386,7 @@ def test_figures_from_rollups_equal_counting_raw_responses(seeded, seed):
                 }
             )
             if len(pending) == rng.randint(1, 60) or i == 499:  # batches of random size
-                db.session.execute(insert(Response), pending)
-                rollups.add_to_rollups(pending)
+                store_responses(pending)
                 pending = []
         db.session.commit()
         assert rollups.rollup_differences() == {}

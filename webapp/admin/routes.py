@@ -40,8 +40,8 @@ from webapp.kiosk.services import (
     set_staff_pin,
 )
 from webapp.paging import page_number
+from webapp.responses.models import QuarantinedResponse
 from webapp.surveys.services import DefinitionError, get_survey, publish
-from webapp.sync.models import QuarantinedResponse
 from webapp.units.services import get_unit
 
 bp = Blueprint("admin", __name__, template_folder="templates")

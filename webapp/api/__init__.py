@@ -1,1 +1,1 @@
-"""The public description of the HTTP API (OpenAPI 3.1)."""
+"""The HTTP API (`/api/v1`): enrollment, kiosk config, sync and the OpenAPI document."""

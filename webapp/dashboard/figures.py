@@ -12,7 +12,7 @@ Rules:
 - a unit's figures include its predecessors' (merged units) when asked, recursively;
   retired units stay reportable under their own names.
 
-Every figure is an aggregate over `answer_counts` (dashboard/rollups.py), the per unit x local
+Every figure is an aggregate over `answer_counts` (responses/rollups.py), the per unit x local
 day counts kept up to date at ingest, so a figure costs days x categories whatever the number
 of responses (1.0-1.3 s for a unit's quarter at 100,000 responses when it aggregated the
 responses themselves). Only the newest comments are read from the responses, a page at a time.
@@ -33,13 +33,12 @@ from flask import current_app
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
-from webapp.dashboard import rollups
-from webapp.dashboard.models import AnswerCount
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.periods import Period
+from webapp.responses import rollups
+from webapp.responses.models import AnswerCount, Response
 from webapp.surveys.models import Survey, SurveyVersion
-from webapp.sync.models import Response
 from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
 
 Z95 = 1.959964

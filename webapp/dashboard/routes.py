@@ -29,7 +29,7 @@ from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.paging import page_number
 from webapp.periods import PeriodError
-from webapp.sync.export import csv_lines
+from webapp.responses.export import csv_lines
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 COMMENTS_PER_PAGE = 20

@@ -1,7 +1,5 @@
 """`flask reports build` and `flask reports verify` (SPEC section 9)."""
 
-import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
@@ -45,13 +43,11 @@ def build_one(slug: str, period_code: str, locale: str, out_dir: str, force: boo
     return {"slug": slug, "path": str(path), "sha256": report.pdf_sha256, "new": result.generated}
 
 
-def _init_worker(config: dict, instance_path: str) -> None:
-    """Each worker process creates the app once and keeps it (imports + fonts are slow)."""
+def _init_worker(app) -> None:
+    """Each forked worker keeps the parent's app (imports, fonts and the signing key already
+    loaded); its database pool was emptied before the fork, so it opens its own connections."""
     global _worker_app
-    os.environ["HAILONG_INSTANCE_PATH"] = instance_path
-    from webapp import create_app
-
-    _worker_app = create_app(config)
+    _worker_app = app
 
 
 def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
@@ -63,19 +59,6 @@ def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
         except Exception as exc:  # report and carry on with the other units
             db.session.rollback()
             return {"slug": slug, "error": f"{exc.__class__.__name__}: {exc}"}
-
-
-def _picklable_config(config) -> dict:
-    result = {}
-    for key, value in config.items():
-        if not key.isupper():
-            continue
-        try:
-            pickle.dumps(value)
-        except Exception:  # noqa: S112 - unpicklable settings are rebuilt by create_app
-            continue
-        result[key] = value
-    return result
 
 
 @reports_cli.command("build")
@@ -107,7 +90,7 @@ def build_command(period_code, slugs, out_dir, lang, workers, force) -> None:
                 max_workers=workers,
                 mp_context=get_context("fork"),
                 initializer=_init_worker,
-                initargs=(_picklable_config(app.config), app.instance_path),
+                initargs=(app,),  # inherited through the fork, never pickled
             ) as pool:
                 futures = [
                     pool.submit(_build_in_worker, s, period.code, lang, out_dir, force)

@@ -1,12 +1,10 @@
 """Report download, the report list of a unit, and public verification (page and API)."""
 
-import hashlib
 from io import BytesIO
 
 from flask import (
     Blueprint,
     current_app,
-    jsonify,
     render_template,
     request,
     send_file,
@@ -20,13 +18,12 @@ from webapp.access import allow, visible_unit_or_404
 from webapp.audit.models import AuditEvent
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
-from webapp.extensions import csrf, db, limiter
+from webapp.extensions import db, limiter
 from webapp.periods import PeriodError, current_period, parse_period
 from webapp.reports import services
 from webapp.reports.forms import VerifyForm
 from webapp.reports.models import Report
-from webapp.reports.signing import signing_identity
-from webapp.reports.verification import MESSAGES, verify_pdf
+from webapp.reports.verification import verification_reply
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -138,25 +135,13 @@ def report_list(slug: str):
 # --- public verification -----------------------------------------------------------------------
 
 
-def _verify_upload(data: bytes) -> dict:
-    app = current_app
-    result = verify_pdf(
-        data, signing_identity(), system_timestamp_roots=bool(app.config.get("TIMESTAMP_URL"))
-    )
-    payload = result.to_dict()
-    payload["message"] = gettext(MESSAGES[result.code])
-    known = services.known_report(hashlib.sha256(data).hexdigest()) if result.valid else None
-    payload["archived"] = known is not None
-    return payload
-
-
 def _limit_upload() -> None:
     """Reports are a few hundred KB; refuse big uploads before reading them (413)."""
-    request.max_content_length = current_app.config.get("VERIFY_MAX_BYTES", 5 * 1024 * 1024)
+    request.max_content_length = current_app.config["VERIFY_MAX_BYTES"]
 
 
 def _verify_rate_limit() -> str:
-    return current_app.config.get("VERIFY_RATE_LIMIT", "30 per minute")
+    return current_app.config["VERIFY_RATE_LIMIT"]
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -167,21 +152,6 @@ def verify_page():
     form = VerifyForm()
     result = None
     if form.validate_on_submit():
-        result = _verify_upload(form.file.data.read())
+        result = verification_reply(form.file.data.read())
     status = 400 if request.method == "POST" and result is None else 200
     return render_template("reports/verify.html", form=form, result=result), status
-
-
-@bp.post("/api/v1/verify")
-@allow("public")
-@csrf.exempt
-@limiter.limit(_verify_rate_limit)
-def verify_api():
-    _limit_upload()
-    upload = request.files.get("file")
-    if upload is None:
-        raise APIError(400, "missing_file", "send the PDF as multipart form field 'file'")
-    data = upload.read()
-    if not data:
-        raise APIError(400, "empty_file", "the uploaded file is empty")
-    return jsonify(_verify_upload(data))

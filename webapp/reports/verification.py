@@ -16,11 +16,16 @@ import logging
 from dataclasses import asdict, dataclass
 from io import BytesIO
 
+from flask import current_app
+from flask_babel import gettext
+
+from webapp.reports.services import known_report
 from webapp.reports.signing import (
     SigningIdentity,
     certificate_fingerprint,
     common_name,
     is_dev_certificate,
+    signing_identity,
 )
 
 log = logging.getLogger(__name__)
@@ -161,3 +166,17 @@ def verify_pdf(
     else:
         code = "ok"
     return _result(code, data, **fields)
+
+
+def verification_reply(data: bytes) -> dict:
+    """What /verify and POST /api/v1/verify answer for an uploaded file: the verification
+    result, its message in the request's language, and whether this server issued the file."""
+    result = verify_pdf(
+        data,
+        signing_identity(),
+        system_timestamp_roots=bool(current_app.config.get("TIMESTAMP_URL")),
+    )
+    reply = result.to_dict()
+    reply["message"] = gettext(MESSAGES[result.code])
+    reply["archived"] = result.valid and known_report(hashlib.sha256(data).hexdigest()) is not None
+    return reply

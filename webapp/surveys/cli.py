@@ -4,11 +4,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from webapp.cli_utils import load_json_file
+from webapp.cli_utils import load_json_file, run_import
 from webapp.extensions import db
 from webapp.surveys.models import Survey
 from webapp.surveys.services import import_surveys
-from webapp.units.cli import run_import
 
 surveys_cli = AppGroup("surveys", help="Import and list questionnaires.")
 

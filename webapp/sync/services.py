@@ -1,37 +1,32 @@
 """Ingesting batches of responses from kiosks (SPEC sections 6, 7 and 9).
 
-The client UUID is the idempotency key. New rows go in with one
-`INSERT ... ON CONFLICT (id) DO NOTHING ... RETURNING id` per batch, so a retried batch, or two
-gunicorn workers racing on the same ids, store every response exactly once: the database, not
-a read-then-write check in Python, decides which request stored it. Ids that did not come back
-from RETURNING were already stored; they are answered as duplicates and their content is
-compared with the stored row (a difference is a conflict: audited and quarantined).
+The client UUID is the idempotency key. New rows go in through
+`webapp.responses.services.store_responses` (INSERT ... ON CONFLICT (id) DO NOTHING, counted
+for the figures in the same transaction), so a retried batch, or two gunicorn workers racing
+on the same ids, store every response exactly once. Ids it did not store were already stored;
+they are answered as duplicates and their content is compared with the stored row (a
+difference is a conflict: audited and quarantined).
 
 Operations here flush but never commit: the view commits once per request.
 """
 
 import bisect
 import functools
-import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import bindparam, select
-from sqlalchemy import column as sql_column
-from sqlalchemy import table as sql_table
-from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.audit.services import record
-from webapp.dashboard.rollups import add_to_rollups
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
+from webapp.responses.models import QuarantinedResponse, Response
+from webapp.responses.services import store_responses
 from webapp.surveys.models import Survey, SurveyVersion
-from webapp.sync.models import QuarantinedResponse, Response
 from webapp.sync.validation import (
     Envelope,
     RejectedItem,
@@ -238,69 +233,6 @@ def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config)
 # --- storing ----------------------------------------------------------------------------------
 
 
-@functools.cache
-def _insert_statement(dialect: str):
-    """INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id, built once per dialect.
-
-    On SQLite the statement targets an untyped copy of the table and `_sqlite_row` encodes
-    the values itself: the typed columns' bind processors (UUIDKey, UTCDateTime x4, JSON x2)
-    cost more than SQLite's own insert work. PostgreSQL keeps the typed table.
-    """
-    table = Response.__table__
-    if dialect == "sqlite":
-        table = sql_table(table.name, *(sql_column(c.name) for c in table.columns))
-        return (
-            sqlite.insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-        )
-    return (
-        postgresql.insert(table)
-        .on_conflict_do_nothing(index_elements=[table.c.id])
-        .returning(table.c.id)
-    )
-
-
-def _sqlite_time(moment: datetime | None) -> str | None:
-    """SQLAlchemy's SQLite DATETIME storage format for a UTC moment (UTCDateTime stores UTC
-    naive), "YYYY-MM-DD HH:MM:SS.ffffff" with the fraction always present so that text
-    comparisons order correctly."""
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
-def _sqlite_row(row: dict, received_at: str) -> dict:
-    """A row as SQLAlchemy's column types would store it on SQLite (tests read every stored
-    column back through the ORM, so a difference would show)."""
-    return {
-        **row,
-        "id": row["id"].bytes,
-        "answers": json.dumps(row["answers"]),
-        "flags": json.dumps(row["flags"]) if row["flags"] else "[]",
-        "flagged": int(row["flagged"]),
-        "device_started_at": _sqlite_time(row["device_started_at"]),
-        "device_submitted_at": _sqlite_time(row["device_submitted_at"]),
-        "submitted_at": _sqlite_time(row["submitted_at"]),
-        "received_at": received_at,
-    }
-
-
-def _insert_new(rows: list[dict]) -> set:
-    """Insert rows whose id is not stored yet; the ids (uuid.UUID) this statement stored."""
-    if not rows:
-        return set()
-    dialect = db.session.get_bind().dialect.name
-    statement = _insert_statement(dialect)
-    # One multi-row INSERT (SQLAlchemy's "insertmanyvalues"), not a statement per row. Rows go
-    # in id order so that two requests inserting overlapping ids take their row locks in the
-    # same order on PostgreSQL (otherwise: deadlock); UUIDv7 order is also the index order.
-    rows = sorted(rows, key=lambda row: row["id"])
-    if dialect == "sqlite":
-        received_at = _sqlite_time(rows[0]["received_at"])  # the same for the whole batch
-        stored = db.session.scalars(statement, [_sqlite_row(row, received_at) for row in rows])
-        return {uuid.UUID(bytes=bytes(value)) for value in stored}
-    return set(db.session.scalars(statement, rows))
-
-
 def _content(kiosk_id, version_id, locale, answers, started, submitted) -> tuple:
     return (kiosk_id, version_id, locale, answers_key(answers), started, submitted)
 
@@ -433,10 +365,9 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
                 "flags": candidate.flags,
             }
         )
-    inserted = _insert_new(rows)
     # Counted for the figures in this same transaction, and only what this request stored:
     # duplicates, conflicts and rejected items never reach the counts.
-    add_to_rollups([row for row in rows if row["id"] in inserted], kinds)
+    inserted = store_responses(rows, kinds)
 
     # Everything not stored by this statement is a duplicate; compare its content.
     already_stored = [c.item for c in candidates if c.item.id not in inserted]

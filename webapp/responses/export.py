@@ -11,8 +11,8 @@ from sqlalchemy.orm import joinedload
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.periods import Period
+from webapp.responses.models import Response
 from webapp.surveys.models import SurveyVersion
-from webapp.sync.models import Response
 from webapp.units.models import Unit
 
 HEADER = [

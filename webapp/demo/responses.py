@@ -1,4 +1,4 @@
-"""`flask demo responses`: realistic demo responses so dashboards and PDFs have data.
+"""Realistic demo responses (`flask demo responses`) so dashboards and PDFs have data.
 
 Deterministic for a given seed and date range: ids are UUIDv7 built from the submission
 time and the seeded random generator, and inserts skip ids already stored, so running the
@@ -10,21 +10,16 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import click
 import uuid6
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from webapp.cli_utils import commit_or_fail
-from webapp.dashboard.rollups import add_to_rollups
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import create_kiosk
 from webapp.periods import current_period, parse_period
+from webapp.responses.services import store_responses
 from webapp.surveys.services import surveys_for_unit_type
-from webapp.sync.models import Response
-from webapp.units.cli import demo_cli
 from webapp.units.models import Unit, UnitType
 
 COMMENTS_GOOD = [
@@ -180,30 +175,9 @@ def generate(quarters: int, seed: int, per_day: float, until: date | None = None
             day += timedelta(days=1)
         kiosk.last_seen_at = kiosk.last_sync_at = utcnow() - timedelta(hours=rng.choice((1, 2, 30)))
         kiosk.app_version, kiosk.queued_count, kiosk.storage_persisted = "demo", 0, True
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(Response)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(Response.id)
-    )
     added = 0
     for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        stored = set(db.session.scalars(statement, chunk))
-        # Counted for the figures like synced responses; a re-run's repeats are not.
-        add_to_rollups([row for row in chunk if row["id"] in stored])
-        added += len(stored)
+        # Stored and counted like synced responses; a re-run's repeats are neither.
+        added += len(store_responses(rows[start : start + 1000]))
     db.session.flush()
     return added
-
-
-@demo_cli.command("responses")
-@click.option("--quarters", default=6, show_default=True, help="Quarters back from the current.")
-@click.option("--seed", default=1, show_default=True, help="Same seed, same responses.")
-@click.option("--per-day", default=6.0, show_default=True, help="Mean responses per unit and day.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default today).")
-def responses_command(quarters: int, seed: int, per_day: float, until) -> None:
-    """Generate demo responses for every unit with a survey (after `flask demo seed`)."""
-    count = generate(quarters, seed, per_day, until.date() if until else None)
-    commit_or_fail("generating demo responses")
-    click.echo(f"demo responses: {count} added")

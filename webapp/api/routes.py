@@ -1,7 +1,9 @@
-"""The kiosk API (SPEC section 9): enrollment, configuration, batch sync, OpenAPI document.
+"""The HTTP API (SPEC section 9): kiosk enrollment, configuration and batch sync, report
+verification, and the OpenAPI document.
 
-Token-authenticated, so exempt from CSRF. Views stay thin: the work is in
-webapp.kiosk.services (enroll), webapp.sync.kiosk_config and webapp.sync.services.
+Token-authenticated or public, so exempt from CSRF. Views stay thin: the work is in
+webapp.kiosk.services (enroll), webapp.api.kiosk_config, webapp.sync.services and
+webapp.reports.verification.
 """
 
 import hashlib
@@ -10,12 +12,13 @@ from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.exc import OperationalError
 
 from webapp.access import allow
+from webapp.api.kiosk_config import config_etag, kiosk_config
 from webapp.api.openapi import openapi_document
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import csrf, db, limiter
 from webapp.kiosk.services import enroll
-from webapp.sync.kiosk_config import config_etag, kiosk_config
+from webapp.reports.verification import verification_reply
 from webapp.sync.services import ingest_batch, iso, note_kiosk_seen
 from webapp.sync.validation import parse_envelope
 
@@ -39,6 +42,10 @@ def _enroll_limit() -> str:
 
 def _sync_limit() -> str:
     return current_app.config["SYNC_RATE_LIMIT"]
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
 
 
 def _token_key() -> str:
@@ -116,6 +123,21 @@ def sync():
     note_kiosk_seen(g.kiosk, request.headers, envelope.kiosk_facts)
     db.session.commit()
     return jsonify(result.as_json())
+
+
+@bp.post("/verify")
+@allow("public")
+@limiter.limit(_verify_limit)
+def verify_report():
+    # Reports are a few hundred KB; refuse big uploads before reading them (413).
+    request.max_content_length = current_app.config["VERIFY_MAX_BYTES"]
+    upload = request.files.get("file")
+    if upload is None:
+        raise APIError(400, "missing_file", "send the PDF as multipart form field 'file'")
+    data = upload.read()
+    if not data:
+        raise APIError(400, "empty_file", "the uploaded file is empty")
+    return jsonify(verification_reply(data))
 
 
 @bp.get("/openapi.json")

@@ -1,9 +1,9 @@
-"""Responses received from kiosks, and the ones that were rejected (quarantine)."""
+"""Stored responses, the ones that were rejected (quarantine), and their per-day counts."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, UUIDKey, utcnow
@@ -59,3 +59,42 @@ class QuarantinedResponse(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     kiosk: Mapped[Kiosk] = relationship()
+
+
+# Longest stored answer value. Question ids are at most 40 characters and option codes too;
+# longer values (free text) are never stored, only counted (rollups.TEXT_ANSWERED).
+VALUE_LENGTH = 64
+
+
+class AnswerCount(db.Model):
+    """How many responses of a unit, on a local day, had `value` for `question_id`.
+
+    One table of "facets" rather than one wide cube: a cube keyed by day x hour x domain x
+    kiosk x overall hardly compresses at a thousand responses a day (it has about as many cells
+    as responses), while each facet on its own has a handful of values a day. Every response
+    adds 1 to one row per facet:
+
+    - `_all` (value ''): headline, months, weekdays, flagged count, rankings;
+    - `_hour` (local hour '0'..'23'), `_domain` (procedure domain code, '' when none),
+      `_kiosk` (kiosk id), `_version` (survey version id): the other breakdowns;
+    - `_flag` (reason; flagged responses only, 'unspecified' when they have none);
+    - each answered question (ids start with a letter, so they never meet the `_` facets):
+      the answer's raw value as text, or rollups.TEXT_ANSWERED for a free-text answer.
+
+    `flagged` and `overall` are kept in every row so that "counted" (not flagged, overall 1-5),
+    "satisfied" (overall 4-5) and "flagged" are all sums over the same rows, as in SPEC 4.
+    The key starts with (unit_id, question_id, day) so that a unit's facet over a period is one
+    index range, and a ranking reads `_all` only.
+    """
+
+    __tablename__ = "answer_counts"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    # Local calendar day (config TIMEZONE) of the clock-corrected submission time: periods
+    # are whole local days, so a day range selects exactly a period's responses.
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    value: Mapped[str] = mapped_column(String(VALUE_LENGTH), primary_key=True)
+    flagged: Mapped[bool] = mapped_column(primary_key=True)
+    overall: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)

@@ -1,9 +1,9 @@
 """Response counts maintained at ingest, so that figures cost days x categories, not responses.
 
 Aggregating raw responses grows with their number (1.0-1.3 s for one unit's quarter at 100,000
-rows, 8 s at 10 million even with a covering index, half of it reading JSON answers). Every
-way a response enters the database therefore also adds it to `answer_counts` (see
-AnswerCount for the layout), in the same transaction as the response itself:
+rows, 8 s at 10 million even with a covering index, half of it reading JSON answers). The
+one way a response enters the database (`responses.services.store_responses`) therefore also
+adds it to `answer_counts` (see AnswerCount for the layout), in the same transaction:
 
 - `add_to_rollups(rows)`: the rows just inserted (dicts as given to `insert(Response)`; only
   rows that were really stored: a duplicate counted twice would be wrong forever). The counts
@@ -33,11 +33,10 @@ from flask import current_app
 from sqlalchemy import delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
-from webapp.dashboard.models import VALUE_LENGTH, AnswerCount
 from webapp.extensions import db
+from webapp.responses.models import VALUE_LENGTH, AnswerCount, Response
 from webapp.surveys.models import SurveyVersion
 from webapp.surveys.services import QUESTION_ID
-from webapp.sync.models import Response
 
 ALL = "_all"
 HOUR = "_hour"

@@ -4,8 +4,8 @@ import click
 from flask.cli import AppGroup
 
 from webapp.cli_utils import commit_or_fail, period_or_fail, unit_or_fail
-from webapp.dashboard.rollups import rebuild_rollups, rollup_differences
-from webapp.sync.export import csv_lines
+from webapp.responses.export import csv_lines
+from webapp.responses.rollups import rebuild_rollups, rollup_differences
 
 responses_cli = AppGroup("responses", help="Stored responses.")
 
@@ -13,8 +13,11 @@ responses_cli = AppGroup("responses", help="Stored responses.")
 @responses_cli.command("export")
 @click.option("--unit", "unit_slug", help="Only this unit's responses.")
 @click.option("--period", help="2024, 2024-Q2 or 2024-04 (by corrected submission time).")
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
-def export_command(unit_slug: str | None, period: str | None, fmt: str) -> None:
+# CSV is the only format; the option stays so that scripts naming it (SPEC 9) keep working.
+@click.option(
+    "--format", type=click.Choice(["csv"]), default="csv", expose_value=False, help="Only csv."
+)
+def export_command(unit_slug: str | None, period: str | None) -> None:
     """Write the responses as CSV to standard output."""
     unit = unit_or_fail(unit_slug) if unit_slug else None
     selected = period_or_fail(period) if period else None

@@ -1,0 +1,1 @@
+"""Demo data commands (`flask demo …`), at the top of the import graph."""
