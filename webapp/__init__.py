@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_template_filters(app)
     register_hooks(app)
     register_cli(app)
     return app
@@ -83,16 +84,20 @@ def register_blueprints(app: Flask) -> None:
     from webapp.auth import login_setup
     from webapp.auth.routes import bp as auth_bp
     from webapp.core.routes import bp as core_bp
-    from webapp.dashboard import formatting
     from webapp.dashboard.routes import bp as dashboard_bp
     from webapp.kiosk.routes import bp as kiosk_bp
     from webapp.reports.routes import bp as reports_bp
     from webapp.sync.api import bp as api_bp
 
     login_setup.init(app)
-    formatting.register(app)
     for blueprint in (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp):
         app.register_blueprint(blueprint)
+
+
+def register_template_filters(app: Flask) -> None:
+    from webapp import formatting
+
+    formatting.register_template_filters(app)
 
 
 def register_hooks(app: Flask) -> None:

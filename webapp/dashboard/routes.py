@@ -23,9 +23,9 @@ from webapp.access import (
 from webapp.audit.services import record
 from webapp.dashboard import figures, services
 from webapp.dashboard.export import overview_xlsx
-from webapp.dashboard.formatting import when
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.formatting import when
 from webapp.paging import page_number
 from webapp.periods import PeriodError
 from webapp.sync.export import csv_lines
