@@ -13,11 +13,16 @@ from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
-from webapp.surveys.models import Survey
+from webapp.kiosk.models import Kiosk
+from webapp.kiosk.services import issue_enrollment_code
+from webapp.surveys.models import Survey, SurveyVersion
+from webapp.surveys.services import publish
+from webapp.sync.models import QuarantinedResponse
 from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
 from webapp.units.services import get_unit
 
 AUDIT_PAGE = 50
+QUARANTINE_SHOWN = 200
 
 
 class ManagementError(ValueError):
@@ -165,12 +170,44 @@ def surveys() -> list[Survey]:
     return list(db.session.scalars(select(Survey).order_by(Survey.key)))
 
 
+def publish_survey(definition: dict, *, unit_types, user) -> SurveyVersion:
+    """Publish a new version (DefinitionError if the definition is invalid) and audit it."""
+    version = publish(definition, unit_types=unit_types, user=user)
+    record("survey.publish", target=f"{version.survey.key} v{version.version}")
+    return version
+
+
 def retire_survey(survey: Survey) -> None:
     if survey.retired_at is not None:
         raise ManagementError("the survey is already retired")
     survey.retired_at = utcnow()
     db.session.flush()
     record("survey.retire", target=survey.key)
+
+
+def users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def get_kiosk(kiosk_id: int) -> Kiosk | None:
+    return db.session.get(Kiosk, kiosk_id)
+
+
+def new_enrollment_code(kiosk: Kiosk) -> str:
+    """A fresh one-time code for an existing kiosk (e.g. a replaced tablet), audited."""
+    code = issue_enrollment_code(kiosk)
+    record("kiosk.enrollment_code", unit_id=kiosk.unit_id, target=f"kiosk:{kiosk.id}")
+    return code
+
+
+def quarantined() -> list[QuarantinedResponse]:
+    """The newest rejected responses, as sent, with their reasons."""
+    query = select(QuarantinedResponse).order_by(QuarantinedResponse.received_at.desc())
+    return list(db.session.scalars(query.limit(QUARANTINE_SHOWN)))
 
 
 def update_user(user: User, *, role: str, unit_slugs: list[str], active: bool, by: User) -> None:
