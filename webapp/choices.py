@@ -61,15 +61,15 @@ KIOSK_STATES = Choices(
 # names in the database, and those are shown where the row is at hand.
 UNIT_TYPES = Choices(
     ("ward_one_stop", _l("Ward People's Committee one-stop counter")),
-    ("district_one_stop", _l("District People's Committee one-stop counter")),
-    ("land_registration_branch", _l("Land registration office branch")),
-    ("ward_public_admin_center", _l("Ward public administration service centre")),
-    ("preschool", _l("Preschool")),
-    ("primary_school", _l("Primary school")),
-    ("lower_secondary_school", _l("Lower secondary school")),
+    ("district_one_stop", _l("District one-stop counter")),
+    ("land_registration_branch", _l("Land Registration Office branch")),
+    ("ward_public_admin_center", _l("Ward public-administration service center (post-2025 model)")),
+    ("preschool", _l("Public kindergarten")),
+    ("primary_school", _l("Public primary school")),
+    ("lower_secondary_school", _l("Public lower-secondary school")),
     ("ward_health_station", _l("Ward health station")),
-    ("district_health_center", _l("District health centre")),
-    ("district_hospital", _l("District hospital")),
+    ("district_health_center", _l("District 1 Health Center")),
+    ("district_hospital", _l("District 1 Hospital")),
 )
 
 AUDIT_ACTIONS = Choices(
