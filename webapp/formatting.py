@@ -261,6 +261,12 @@ def chart_point(label: str, share: ShareLike, locale: str | None = None) -> char
     return charts.Point(label, share.pct, share.low, share.high, value, verdict(share, lang).colour)
 
 
+def percent_ticks(locale: str | None = None):
+    """The % axis of a chart in the locale's percent style ("95 %", "97,5 %")."""
+    lang = _lang(locale)
+    return lambda tick: target_percent(tick, lang)
+
+
 def chart_description(points: list[charts.Point]) -> str:
     """The text alternative of a chart of shares: "label: value; …"."""
     return "; ".join(f"{p.label}: {p.value_label}" for p in points)

@@ -1,11 +1,13 @@
 """Locale selection for pages: an explicit choice (stored in the session), then the user's."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and PDFs outside a request: force_locale or default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:

@@ -29,6 +29,7 @@ from webapp.formatting import when
 from webapp.paging import page_number
 from webapp.periods import PeriodError
 from webapp.sync.export import csv_lines
+from webapp.units.services import unit_names
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 COMMENTS_PER_PAGE = 20
@@ -140,6 +141,7 @@ def unit(slug: str):
         page=page,
         pages=pages,
         include=include,
+        predecessor_names=unit_names(summary.includes_predecessors, locale),
         locale=locale,
         min_n=figures.min_n(),
         can_manage_kiosks=current_user.role in ("admin", "manager"),

@@ -20,6 +20,7 @@ from webapp.formatting import (
     chart_point,
     count,
     month_short,
+    percent_ticks,
     target_percent,
     weekday_names,
 )
@@ -85,7 +86,14 @@ def unit_charts(summary: figures.UnitSummary, locale: str) -> dict:
     ]
     trend_desc = chart_description(months)
     result = {
-        "trend": charts.trend(months, target, _("Satisfied % by month"), trend_desc, target_label)
+        "trend": charts.trend(
+            months,
+            target,
+            _("Satisfied % by month"),
+            trend_desc,
+            target_label,
+            tick_label=percent_ticks(locale),
+        )
     }
     if summary.groups:
         points = [chart_point(g["name"][locale], g["share"], locale) for g in summary.groups]
@@ -94,6 +102,7 @@ def unit_charts(summary: figures.UnitSummary, locale: str) -> dict:
             None,
             _("Satisfied % by procedure group"),
             chart_description(points),
+            tick_label=percent_ticks(locale),
         )
     hours = list(range(6, 21))
     result["hours"] = charts.columns(
@@ -134,6 +143,7 @@ def ranking_chart(rows: list[dict], locale: str, title: str):
         title,
         chart_description(points),
         _("target %(pct)s", pct=target_percent(target, locale)) if target is not None else "",
+        tick_label=percent_ticks(locale),
     )
 
 

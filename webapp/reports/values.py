@@ -25,12 +25,14 @@ from webapp.formatting import (
     month_short,
     number,
     percent,
+    percent_ticks,
     period_label,
     share_text,
     weekday_names,
 )
 from webapp.periods import Period
 from webapp.units.models import Unit
+from webapp.units.services import unit_names
 
 COMMENTS_IN_PDF = 12
 
@@ -112,6 +114,7 @@ def _unit_charts(summary: figures.UnitSummary, months: list[dict], locale: str) 
                 "Satisfied percentage per month with the 95-percent interval and the target line."
             ),
             gettext("target %(target)s", target=share_text(headline, locale)["target"]),
+            tick_label=percent_ticks(locale),
         ),
         "hours": charts.columns(
             list(summary.by_hour),
@@ -134,6 +137,7 @@ def _unit_charts(summary: figures.UnitSummary, months: list[dict], locale: str) 
             None,
             gettext("Satisfaction by procedure-domain group"),
             gettext("Satisfied percentage per group with the 95-percent interval."),
+            tick_label=percent_ticks(locale),
         )
     return result
 
@@ -177,7 +181,7 @@ def unit_section(summary: figures.UnitSummary, locale: str) -> dict:
             {"reason": FLAG_REASONS.label(code), "count": count(answers, locale)}
             for code, answers in summary.flag_reasons.items()
         ],
-        "includes_predecessors": list(summary.includes_predecessors),
+        "includes_predecessors": unit_names(summary.includes_predecessors, locale),
         "charts": _unit_charts(summary, months, locale),
     }
 
@@ -222,6 +226,7 @@ def summary_section(figs: SummaryFigures, locale: str) -> dict:
                 None,
                 gettext("Satisfaction by unit"),
                 gettext("Satisfied percentage per unit with the 95-percent interval."),
+                tick_label=percent_ticks(locale),
             )
             if ranked_points
             else None
