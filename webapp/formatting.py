@@ -136,11 +136,11 @@ def period_label(value: Period | str, locale: str | None = None) -> str:
     return f"Năm {year}" if lang == "vi" else str(year)
 
 
-def period_text(value) -> str:
+def period_text(value, locale: str | None = None) -> str:
     """A period for a template: its label, or the text as given when it is not a period code
     (e.g. read from a foreign PDF on the verify page)."""
     try:
-        return period_label(value)
+        return period_label(value, locale)
     except ValueError:
         return str(value)
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 from tests.factories import add_responses, kiosk_for, login, make_user
 from webapp import choices
+from webapp.audit.services import record
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.services import revoke_kiosk
@@ -82,6 +83,10 @@ def _data(app):
         revoke_kiosk(kiosk_for("tan-dinh", "Quầy 3"))
         add_responses(enrolled, [5] * 40, at=FEB)
         add_responses(enrolled, [1] * 3, at=FEB, flags=["off_hours"], flagged=True)
+        # Entries whose targets are codes: a unit type's target, an export of a period.
+        record("target.update", target="unit_type:ward_health_station", before="95", after="96")
+        record("overview.export", target="2026-Q4", format="xlsx")
+        record("report.generate", unit_id=enrolled.unit_id, target="tan-dinh/2025-Q1")
         db.session.commit()
 
 
@@ -114,6 +119,9 @@ def test_the_same_pages_name_things_in_vietnamese(seeded, client):
     audit = visible_text(client.get("/admin/audit?lang=vi").get_data(as_text=True))
     assert "đăng nhập" in audit
     assert "Đối tượng" in audit  # the object column, not "Chỉ tiêu" (a target percentage)
+    assert "Trạm Y tế phường" in audit  # unit_type:ward_health_station
+    assert "Phường Tân Định · Quý I/2025" in audit  # tan-dinh/2025-Q1
+    assert "Quầy 3 (Phường Tân Định)" in audit  # kiosk:N
     unit = visible_text(client.get("/units/tan-dinh?period=2025-Q1&lang=vi").get_data(as_text=True))
     assert "Quý I/2025" in unit
     assert "ngoài giờ hành chính: 3" in unit  # the flag reason by its label

@@ -7,6 +7,7 @@ from flask_login import current_user
 from webapp.access import allow, visible_unit_ids
 from webapp.admin import services
 from webapp.admin.common import READ, bp
+from webapp.formatting import current_locale
 from webapp.paging import page_number
 from webapp.units.services import get_unit
 
@@ -33,6 +34,7 @@ def audit():
         more=more,
         page=page,
         units=units,
+        targets=services.audit_targets(events, current_locale()),
         actions=services.audit_actions(),
         args=request.args,
     )

@@ -11,8 +11,10 @@ from sqlalchemy import select
 from webapp.audit.models import AuditEvent
 from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
+from webapp.choices import UNIT_TYPES
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.formatting import period_text
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import issue_enrollment_code
 from webapp.surveys.models import Survey, SurveyVersion
@@ -249,6 +251,45 @@ def audit_events(
         )
     rows = list(db.session.scalars(query.limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE)))
     return rows[:AUDIT_PAGE], len(rows) > AUDIT_PAGE
+
+
+def audit_targets(events: list[AuditEvent], locale: str) -> dict[int, str]:
+    """What each entry's target names, as a person reads it: kiosks, units, unit types and
+    groups by name, periods by label; anything else (e-mails, survey keys) as recorded."""
+    kiosk_ids = {
+        int(e.target.split(":", 1)[1])
+        for e in events
+        if e.target and e.target.startswith("kiosk:") and e.target[6:].isdigit()
+    }
+    kiosks = (
+        {k.id: k for k in db.session.scalars(select(Kiosk).where(Kiosk.id.in_(kiosk_ids)))}
+        if kiosk_ids
+        else {}
+    )
+    units = {u.slug: u for u in all_units()}
+    groups = {g.code: g for g in report_groups()}
+    return {e.id: _target_text(e, kiosks, units, groups, locale) for e in events if e.target}
+
+
+def _target_text(event: AuditEvent, kiosks, units, groups, locale: str) -> str:
+    target = event.target
+    kind, _, code = target.partition(":")
+    if kind == "kiosk" and code.isdigit() and int(code) in kiosks:
+        kiosk = kiosks[int(code)]
+        return f"{kiosk.name} ({kiosk.unit.name(locale)})"
+    if kind == "unit_type":
+        return UNIT_TYPES.label(code)
+    if kind == "report_group" and code in groups:
+        group = groups[code]
+        return group.name_en if locale == "en" else group.name_vi
+    slug, _, period = target.partition("/")
+    if period and slug in units:
+        return f"{units[slug].name(locale)} · {period_text(period, locale)}"
+    if target in units:
+        return units[target].name(locale)
+    if event.action == "overview.export":
+        return period_text(target, locale)
+    return target
 
 
 def audit_actions() -> list[str]:
