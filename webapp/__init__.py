@@ -103,12 +103,6 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def register_template_filters(app: Flask) -> None:
-    from webapp.dashboard import formatting
-
-    formatting.register(app)
-
-
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
     from webapp.api.routes import bp as api_bp
@@ -120,6 +114,12 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp):
         app.register_blueprint(blueprint)
+
+
+def register_template_filters(app: Flask) -> None:
+    from webapp import formatting
+
+    formatting.register_template_filters(app)
 
 
 def register_hooks(app: Flask) -> None:

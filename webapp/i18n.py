@@ -6,6 +6,8 @@ from flask_login import current_user
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and PDFs outside a request: force_locale or default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands and reports built outside a request
         return current_app.config["BABEL_DEFAULT_LOCALE"]

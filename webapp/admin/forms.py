@@ -22,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webapp.formatting import parse_decimal_input, plain_decimal
 from webapp.forms import Form
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lowercase letters, digits and -."))
@@ -79,12 +80,22 @@ class MergeForm(Form):
 
 
 class TargetField(DecimalField):
-    """A target percentage between 50 and 100 with two decimals."""
+    """A target percentage between 50 and 100 with two decimals, written the locale's way:
+    "99" and "96,5" in Vietnamese (a stored 99.00 is not shown as "99.00"); either decimal
+    separator is accepted."""
 
     def __init__(self, label, **kwargs):
         super().__init__(
             label, places=2, validators=[DataRequired(), NumberRange(min=50, max=100)], **kwargs
         )
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([parse_decimal_input(v) for v in valuelist])
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return plain_decimal(self.data) if self.data is not None else ""
 
 
 class PublishForm(Form):

@@ -11,13 +11,20 @@ from sqlalchemy import select
 from webapp.audit.models import AuditEvent
 from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
+from webapp.choices import UNIT_TYPES
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
-from webapp.surveys.models import Survey
+from webapp.formatting import period_text
+from webapp.kiosk.models import Kiosk
+from webapp.kiosk.services import issue_enrollment_code
+from webapp.responses.models import QuarantinedResponse
+from webapp.surveys.models import Survey, SurveyVersion
+from webapp.surveys.services import publish
 from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
 from webapp.units.services import get_unit
 
 AUDIT_PAGE = 50
+QUARANTINE_SHOWN = 200
 
 
 class ManagementError(ValueError):
@@ -165,12 +172,44 @@ def surveys() -> list[Survey]:
     return list(db.session.scalars(select(Survey).order_by(Survey.key)))
 
 
+def publish_survey(definition: dict, *, unit_types, user) -> SurveyVersion:
+    """Publish a new version (DefinitionError if the definition is invalid) and audit it."""
+    version = publish(definition, unit_types=unit_types, user=user)
+    record("survey.publish", target=f"{version.survey.key} v{version.version}")
+    return version
+
+
 def retire_survey(survey: Survey) -> None:
     if survey.retired_at is not None:
         raise ManagementError("the survey is already retired")
     survey.retired_at = utcnow()
     db.session.flush()
     record("survey.retire", target=survey.key)
+
+
+def users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
+
+
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def get_kiosk(kiosk_id: int) -> Kiosk | None:
+    return db.session.get(Kiosk, kiosk_id)
+
+
+def new_enrollment_code(kiosk: Kiosk) -> str:
+    """A fresh one-time code for an existing kiosk (e.g. a replaced tablet), audited."""
+    code = issue_enrollment_code(kiosk)
+    record("kiosk.enrollment_code", unit_id=kiosk.unit_id, target=f"kiosk:{kiosk.id}")
+    return code
+
+
+def quarantined() -> list[QuarantinedResponse]:
+    """The newest rejected responses, as sent, with their reasons."""
+    query = select(QuarantinedResponse).order_by(QuarantinedResponse.received_at.desc())
+    return list(db.session.scalars(query.limit(QUARANTINE_SHOWN)))
 
 
 def update_user(user: User, *, role: str, unit_slugs: list[str], active: bool, by: User) -> None:
@@ -212,6 +251,45 @@ def audit_events(
         )
     rows = list(db.session.scalars(query.limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE)))
     return rows[:AUDIT_PAGE], len(rows) > AUDIT_PAGE
+
+
+def audit_targets(events: list[AuditEvent], locale: str) -> dict[int, str]:
+    """What each entry's target names, as a person reads it: kiosks, units, unit types and
+    groups by name, periods by label; anything else (e-mails, survey keys) as recorded."""
+    kiosk_ids = {
+        int(e.target.split(":", 1)[1])
+        for e in events
+        if e.target and e.target.startswith("kiosk:") and e.target[6:].isdigit()
+    }
+    kiosks = (
+        {k.id: k for k in db.session.scalars(select(Kiosk).where(Kiosk.id.in_(kiosk_ids)))}
+        if kiosk_ids
+        else {}
+    )
+    units = {u.slug: u for u in all_units()}
+    groups = {g.code: g for g in report_groups()}
+    return {e.id: _target_text(e, kiosks, units, groups, locale) for e in events if e.target}
+
+
+def _target_text(event: AuditEvent, kiosks, units, groups, locale: str) -> str:
+    target = event.target
+    kind, _, code = target.partition(":")
+    if kind == "kiosk" and code.isdigit() and int(code) in kiosks:
+        kiosk = kiosks[int(code)]
+        return f"{kiosk.name} ({kiosk.unit.name(locale)})"
+    if kind == "unit_type":
+        return UNIT_TYPES.label(code)
+    if kind == "report_group" and code in groups:
+        group = groups[code]
+        return group.name_en if locale == "en" else group.name_vi
+    slug, _, period = target.partition("/")
+    if period and slug in units:
+        return f"{units[slug].name(locale)} · {period_text(period, locale)}"
+    if target in units:
+        return units[target].name(locale)
+    if event.action == "overview.export":
+        return period_text(target, locale)
+    return target
 
 
 def audit_actions() -> list[str]:

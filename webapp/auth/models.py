@@ -6,11 +6,12 @@ from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp import choices
 from webapp.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import db
 from webapp.units.models import Unit
 
-ROLES = ("admin", "manager", "auditor")
+ROLES = choices.ROLES.codes  # the codes; their labels live in webapp.choices
 
 user_units = Table(
     "user_units",

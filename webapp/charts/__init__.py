@@ -35,6 +35,11 @@ RATING_COLOURS = ("#b3261e", "#e07b39", "#9aa3ad", "#5aa469", "#1b7a3a")
 _ids = itertools.count(1)
 
 
+def plain_percent(tick: float) -> str:
+    """Axis ticks without a locale; callers pass the presentation layer's formatter."""
+    return f"{tick:g}%"
+
+
 def _attr(value) -> str:
     return escape(str(value), {'"': "&quot;"})
 
@@ -91,7 +96,12 @@ def _scale_floor(points: list[Point], target: float | None) -> float:
 
 
 def interval_rows(
-    points: list[Point], target: float | None, title: str, desc: str, target_label: str = ""
+    points: list[Point],
+    target: float | None,
+    title: str,
+    desc: str,
+    target_label: str = "",
+    tick_label: Callable[[float], str] = plain_percent,
 ) -> Markup:
     """Horizontal dot-and-whisker chart: one row per unit/group, a dashed target line."""
     label_w, value_w, plot_w, row_h, top = 230, 110, 420, 26, 24
@@ -108,7 +118,7 @@ def interval_rows(
             f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" '
             f'y2="{height - 20}" stroke="{LINE}"/>'
         )
-        body.append(_text(x(tick), top - 10, f"{tick:g}%", "middle", 11, MUTED))
+        body.append(_text(x(tick), top - 10, tick_label(tick), "middle", 11, MUTED))
     for i, point in enumerate(points):
         cy = top + row_h * i + row_h / 2
         body.append(_text(label_w - 8, cy + 4, _short(point.label, 32), "end"))
@@ -136,7 +146,12 @@ def interval_rows(
 
 
 def trend(
-    points: list[Point], target: float | None, title: str, desc: str, target_label: str = ""
+    points: list[Point],
+    target: float | None,
+    title: str,
+    desc: str,
+    target_label: str = "",
+    tick_label: Callable[[float], str] = plain_percent,
 ) -> Markup:
     """Vertical trend by month: dots with interval whiskers, joined where data exist."""
     left, right, top, bottom = 48, 16, 16, 40
@@ -155,7 +170,7 @@ def trend(
             f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" '
             f'y2="{y(tick):.1f}" stroke="{LINE}"/>'
         )
-        body.append(_text(left - 6, y(tick) + 4, f"{tick:g}%", "end", 11, MUTED))
+        body.append(_text(left - 6, y(tick) + 4, tick_label(tick), "end", 11, MUTED))
     if target is not None:
         body.append(
             f'<line x1="{left}" y1="{y(target):.1f}" x2="{left + plot_w}" '

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from webapp.formatting import period_label, verdict
 from webapp.periods import Period
 
 OK_FILL = PatternFill("solid", fgColor="D8EFDF")
@@ -19,7 +20,9 @@ def overview_xlsx(rows: list[dict], period: Period, locale: str, generated: str)
     book = Workbook()
     sheet = book.active
     sheet.title = period.code
-    sheet.append([_("District overview"), period.code, _("generated %(at)s", at=generated)])
+    sheet.append(
+        [_("District overview"), period_label(period, locale), _("generated %(at)s", at=generated)]
+    )
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     header = [
@@ -40,12 +43,6 @@ def overview_xlsx(rows: list[dict], period: Period, locale: str, generated: str)
         cell.font = Font(bold=True)
     for row in rows:
         share = row["share"]
-        if share.n == 0:
-            verdict = _("no answers")
-        elif not share.enough:
-            verdict = _("too few answers")
-        else:
-            verdict = _("meets the target") if share.meets_target else _("below the target")
         sheet.append(
             [
                 row["rank"],
@@ -58,7 +55,7 @@ def overview_xlsx(rows: list[dict], period: Period, locale: str, generated: str)
                 _rounded(share.low),
                 _rounded(share.high),
                 float(share.target) if isinstance(share.target, Decimal) else share.target,
-                verdict,
+                verdict(share, locale).label,
             ]
         )
         for cell in sheet[sheet.max_row]:

@@ -24,12 +24,13 @@ from webapp.access import (
 from webapp.audit.services import record
 from webapp.dashboard import figures, services
 from webapp.dashboard.export import overview_xlsx
-from webapp.dashboard.formatting import when
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.formatting import when
 from webapp.paging import page_number
 from webapp.periods import PeriodError
 from webapp.responses.export import csv_lines
+from webapp.units.services import unit_names
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
 COMMENTS_PER_PAGE = 20
@@ -141,6 +142,7 @@ def unit(slug: str):
         page=page,
         pages=pages,
         include=include,
+        predecessor_names=unit_names(summary.includes_predecessors, locale),
         locale=locale,
         min_n=figures.min_n(),
         can_manage_kiosks=current_user.role in ("admin", "manager"),

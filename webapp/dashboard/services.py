@@ -13,16 +13,22 @@ from sqlalchemy import select
 
 from webapp import charts
 from webapp.dashboard import figures
-from webapp.dashboard.formatting import num, pct
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.formatting import (
+    chart_description,
+    chart_point,
+    count,
+    month_short,
+    percent_ticks,
+    target_percent,
+    weekday_names,
+)
 from webapp.kiosk.models import Kiosk
 from webapp.periods import Period, current_period, parse_period
 from webapp.units.models import Unit, UnitType
 
 SILENT_AFTER = timedelta(days=1)
-WEEKDAYS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
-WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def period_choices(selected: Period) -> list[tuple[str, list[str]]]:
@@ -71,54 +77,48 @@ def kiosk_health(unit_ids) -> list[dict]:
     return rows
 
 
-def _point(label: str, share: figures.Share) -> charts.Point:
-    colour = {"ok": charts.OK, "bad": charts.BAD}.get(_verdict(share), charts.MUTED)
-    if share.n == 0:
-        return charts.Point(label, None, value_label=_("no answers"))
-    value = f"{pct(share.pct)} (n={num(share.n)})"
-    if not share.enough:
-        value = f"{pct(share.pct)} (n={num(share.n)}, {_('too few')})"
-    return charts.Point(label, share.pct, share.low, share.high, value, colour)
-
-
-def _verdict(share: figures.Share) -> str:
-    if not share.enough or share.meets_target is None:
-        return "muted"
-    return "ok" if share.meets_target else "bad"
-
-
 def unit_charts(summary: figures.UnitSummary, locale: str) -> dict:
     """Charts of one unit summary; each has a text alternative and a table on the page."""
     target = float(summary.headline.target) if summary.headline.target is not None else None
-    target_label = _("target %(pct)s", pct=pct(target)) if target is not None else ""
-    months = [_point(m["period"], m["share"]) for m in summary.months]
-    trend_desc = "; ".join(f"{p.label}: {p.value_label}" for p in months)
+    target_label = _("target %(pct)s", pct=target_percent(target, locale)) if target else ""
+    months = [
+        chart_point(month_short(m["period"], locale), m["share"], locale) for m in summary.months
+    ]
+    trend_desc = chart_description(months)
     result = {
-        "trend": charts.trend(months, target, _("Satisfied % by month"), trend_desc, target_label)
+        "trend": charts.trend(
+            months,
+            target,
+            _("Satisfied % by month"),
+            trend_desc,
+            target_label,
+            tick_label=percent_ticks(locale),
+        )
     }
     if summary.groups:
-        points = [_point(g["name"][locale], g["share"]) for g in summary.groups]
+        points = [chart_point(g["name"][locale], g["share"], locale) for g in summary.groups]
         result["groups"] = charts.interval_rows(
             points,
             None,
             _("Satisfied % by procedure group"),
-            "; ".join(f"{p.label}: {p.value_label}" for p in points),
+            chart_description(points),
+            tick_label=percent_ticks(locale),
         )
     hours = list(range(6, 21))
     result["hours"] = charts.columns(
         [summary.by_hour[h] for h in hours],
         [str(h) for h in hours],
         _("Responses by hour of day"),
-        "; ".join(f"{h}h: {num(summary.by_hour[h])}" for h in range(24) if summary.by_hour[h]),
-        number=num,
+        "; ".join(f"{h}h: {count(summary.by_hour[h])}" for h in range(24) if summary.by_hour[h]),
+        number=count,
     )
-    names = WEEKDAYS if locale == "vi" else WEEKDAYS_EN
+    names = weekday_names(locale)
     result["weekdays"] = charts.columns(
         summary.by_weekday,
-        list(names),
+        names,
         _("Responses by weekday"),
-        "; ".join(f"{d}: {num(c)}" for d, c in zip(names, summary.by_weekday, strict=True)),
-        number=num,
+        "; ".join(f"{d}: {count(c)}" for d, c in zip(names, summary.by_weekday, strict=True)),
+        number=count,
     )
     overall = next((q for q in summary.questions if q.id == "overall"), None)
     if overall is not None:
@@ -134,15 +134,16 @@ def unit_charts(summary: figures.UnitSummary, locale: str) -> dict:
 
 
 def ranking_chart(rows: list[dict], locale: str, title: str):
-    points = [_point(r["unit_name"][locale], r["share"]) for r in rows]
+    points = [chart_point(r["unit_name"][locale], r["share"], locale) for r in rows]
     targets = {r["share"].target for r in rows if r["share"].target is not None}
     target = float(targets.pop()) if len(targets) == 1 else None
     return charts.interval_rows(
         points,
         target,
         title,
-        "; ".join(f"{p.label}: {p.value_label}" for p in points),
-        _("target %(pct)s", pct=pct(target)) if target is not None else "",
+        chart_description(points),
+        _("target %(pct)s", pct=target_percent(target, locale)) if target is not None else "",
+        tick_label=percent_ticks(locale),
     )
 
 

@@ -19,6 +19,7 @@ from webapp.audit.models import AuditEvent
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import db, limiter
+from webapp.formatting import datetime_text
 from webapp.periods import PeriodError, current_period, parse_period
 from webapp.reports import services
 from webapp.reports.forms import VerifyForm
@@ -106,7 +107,7 @@ def report_list(slug: str):
     suggestions = [quarter.code, current_period("year", tz).code, current_period("month", tz).code]
     rows = [
         {
-            "at": services.fmt_datetime(e.at, "vi"),
+            "at": datetime_text(e.at),
             "action": e.action,
             "who": e.actor_user.email if e.actor_user else (e.actor_label or "–"),
             "period": (e.details or {}).get("period"),

@@ -51,6 +51,14 @@ def get_unit(slug: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.slug == slug))
 
 
+def unit_names(slugs, locale: str) -> list[str]:
+    """The names of these units in the order given (a slug without a unit reads as itself)."""
+    slugs = list(slugs)
+    rows = db.session.scalars(select(Unit).where(Unit.slug.in_(slugs))) if slugs else []
+    names = {u.slug: u.name(locale) for u in rows}
+    return [names.get(slug, slug) for slug in slugs]
+
+
 def ascii_name(text: str) -> str:
     """'Phường Bến Nghé' -> 'Phuong Ben Nghe' (for English names and slugs)."""
     text = text.replace("Đ", "D").replace("đ", "d")

@@ -1,0 +1,122 @@
+"""Codes people meet, with their translated labels (in the manner of NetBox's choices.py).
+
+The code is what is stored, sent and typed on the command line; the label is what a person
+reads on a page, in an export or in a PDF. Labels are lazy so they follow the locale of the
+request (or of `force_locale` when a PDF is built). Infrastructure: imports no feature package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
+
+
+class Choices:
+    """An ordered set of codes with labels; unknown codes read as themselves."""
+
+    def __init__(self, *pairs: tuple[str, object]) -> None:
+        self._labels = dict(pairs)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self._labels)
+
+    def label(self, code: str | None) -> str:
+        if code is None:
+            return "–"
+        return str(self._labels.get(code, code))
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, label) pairs for a form's select."""
+        return [(code, str(label)) for code, label in self._labels.items()]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._labels
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._labels)
+
+
+FLAG_REASONS = Choices(
+    ("burst", _l("burst of responses from one kiosk")),
+    ("off_hours", _l("outside office hours")),
+    ("replay", _l("replayed response")),
+)
+
+ROLES = Choices(
+    ("admin", _l("Administrator")),
+    ("manager", _l("Unit manager")),
+    ("auditor", _l("Auditor")),
+)
+
+KIOSK_STATES = Choices(
+    ("pending", _l("waiting for enrollment")),
+    ("enrolled", _l("enrolled")),
+    ("revoked", _l("revoked")),
+)
+
+# The packaged unit types (webapp/data/units.json); a unit type added by hand has its own
+# names in the database, and those are shown where the row is at hand.
+UNIT_TYPES = Choices(
+    ("ward_one_stop", _l("Ward People's Committee one-stop counter")),
+    ("district_one_stop", _l("District one-stop counter")),
+    ("land_registration_branch", _l("Land Registration Office branch")),
+    ("ward_public_admin_center", _l("Ward public-administration service center (post-2025 model)")),
+    ("preschool", _l("Public kindergarten")),
+    ("primary_school", _l("Public primary school")),
+    ("lower_secondary_school", _l("Public lower-secondary school")),
+    ("ward_health_station", _l("Ward health station")),
+    ("district_health_center", _l("District 1 Health Center")),
+    ("district_hospital", _l("District 1 Hospital")),
+)
+
+AUDIT_ACTIONS = Choices(
+    ("auth.login", _l("signed in")),
+    ("auth.login_failed", _l("sign-in failed")),
+    ("auth.logout", _l("signed out")),
+    ("auth.password_change", _l("password changed")),
+    ("user.create", _l("user created")),
+    ("user.update", _l("user changed")),
+    ("unit.create", _l("unit created")),
+    ("unit.update", _l("unit changed")),
+    ("unit.retire", _l("unit retired")),
+    ("unit.merge", _l("unit merged")),
+    ("unit.pin_set", _l("staff PIN changed")),
+    ("target.update", _l("target changed")),
+    ("survey.publish", _l("survey published")),
+    ("survey.retire", _l("survey retired")),
+    ("kiosk.create", _l("kiosk created")),
+    ("kiosk.enroll", _l("kiosk enrolled")),
+    ("kiosk.enrollment_code", _l("enrollment code issued")),
+    ("kiosk.revoke", _l("kiosk revoked")),
+    ("sync.conflict", _l("conflicting response kept aside")),
+    ("overview.export", _l("overview exported")),
+    ("responses.export", _l("responses exported")),
+    ("report.generate", _l("report generated")),
+    ("report.download", _l("report downloaded")),
+)
+
+REPORT_KINDS = Choices(
+    ("unit", lazy_pgettext("report kind", "Unit report")),
+    ("summary", lazy_pgettext("report kind", "Summary report")),
+)
+
+# Each language by its own name, as language switches write it.
+LANGUAGES = Choices(("vi", "Tiếng Việt"), ("en", "English"))
+
+KINDS: dict[str, Choices] = {
+    "flag_reason": FLAG_REASONS,
+    "role": ROLES,
+    "kiosk_state": KIOSK_STATES,
+    "unit_type": UNIT_TYPES,
+    "audit_action": AUDIT_ACTIONS,
+    "report_kind": REPORT_KINDS,
+    "language": LANGUAGES,
+}
+
+
+def label(code: str | None, kind: str) -> str:
+    """`label("enrolled", "kiosk_state")`; in templates `{{ k.status|label("kiosk_state") }}`."""
+    return KINDS[kind].label(code)

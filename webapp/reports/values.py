@@ -1,0 +1,258 @@
+"""What the report template shows: figures turned into plain strings and SVG charts.
+
+Nothing here queries beyond what `figures` returns, hashes or signs; every number and word
+goes through the presentation layer (`webapp.formatting`, `webapp.choices`) with the report's
+explicit locale, because the CLI builds reports without a request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext
+
+from webapp import charts
+from webapp.choices import FLAG_REASONS
+from webapp.dashboard import figures
+from webapp.formatting import (
+    chart_point,
+    count,
+    datetime_text,
+    local_time,
+    long_date,
+    month_short,
+    number,
+    percent,
+    percent_ticks,
+    period_label,
+    share_text,
+    weekday_names,
+)
+from webapp.periods import Period
+from webapp.units.models import Unit
+from webapp.units.services import unit_names
+
+COMMENTS_IN_PDF = 12
+
+
+@dataclass
+class SummaryFigures:
+    """A parent unit's children ranked, their domain groups, and per quarter for a year."""
+
+    rows: list[dict]
+    groups: list[dict]
+    quarters: list[dict] = field(default_factory=list)  # {"code", "number", "shares"}
+
+
+def place_date(moment: datetime, locale: str) -> str:
+    local = local_time(moment)
+    if locale == "vi":
+        place = current_app.config.get("REPORT_PLACE_VI", "Thành phố Hồ Chí Minh")
+    else:
+        place = current_app.config.get("REPORT_PLACE_EN", "Ho Chi Minh City")
+    return f"{place}, {long_date(local.date(), locale)}"
+
+
+def rating_label(value: int) -> str:
+    labels = {
+        1: gettext("Very dissatisfied"),
+        2: gettext("Dissatisfied"),
+        3: gettext("Neutral"),
+        4: gettext("Satisfied"),
+        5: gettext("Very satisfied"),
+    }
+    return labels.get(value, str(value))
+
+
+def _question_rows(question, locale: str) -> list[dict]:
+    options = {o["code"]: o[locale] for o in question.options}
+    rows = []
+    for value, answers in question.distribution.items():
+        if question.kind == "yesno":
+            label = gettext("Yes") if value == "yes" else gettext("No")
+        elif question.kind == "rating5":
+            label = f"{value} – {rating_label(int(value))}"
+        else:
+            label = options.get(value, str(value))
+        share_pct = 100.0 * answers / question.n if question.n else None
+        rows.append(
+            {"label": label, "count": count(answers, locale), "pct": percent(share_pct, 0, locale)}
+        )
+    return rows
+
+
+def _questions(summary: figures.UnitSummary, locale: str) -> list[dict]:
+    return [
+        {
+            "id": question.id,
+            "text": question.text.get(locale) or question.text.get("vi", question.id),
+            "kind": question.kind,
+            "n": count(question.n, locale),
+            "mean": number(question.mean, 2, locale) if question.mean else "–",
+            "rows": _question_rows(question, locale),
+        }
+        for question in summary.questions
+        if question.kind != "text"
+    ]
+
+
+def _unit_charts(summary: figures.UnitSummary, months: list[dict], locale: str) -> dict:
+    headline = summary.headline
+    target = float(headline.target) if headline.target is not None else None
+    count_label = lambda value: count(value, locale)  # noqa: E731
+    result = {
+        "months": charts.trend(
+            [
+                chart_point(m["label"], s["share"], locale)
+                for m, s in zip(months, summary.months, strict=True)
+            ],
+            target,
+            gettext("Satisfaction by month"),
+            gettext(
+                "Satisfied percentage per month with the 95-percent interval and the target line."
+            ),
+            gettext("target %(target)s", target=share_text(headline, locale)["target"]),
+            tick_label=percent_ticks(locale),
+        ),
+        "hours": charts.columns(
+            list(summary.by_hour),
+            [str(h) for h in range(24)],
+            gettext("Responses by hour of day"),
+            gettext("Number of counted responses per local hour of day."),
+            number=count_label,
+        ),
+        "weekdays": charts.columns(
+            list(summary.by_weekday),
+            weekday_names(locale),
+            gettext("Responses by weekday"),
+            gettext("Number of counted responses per weekday."),
+            number=count_label,
+        ),
+    }
+    if summary.groups:
+        result["groups"] = charts.interval_rows(
+            [chart_point(g["name"][locale], g["share"], locale) for g in summary.groups],
+            None,
+            gettext("Satisfaction by procedure-domain group"),
+            gettext("Satisfied percentage per group with the 95-percent interval."),
+            tick_label=percent_ticks(locale),
+        )
+    return result
+
+
+def unit_section(summary: figures.UnitSummary, locale: str) -> dict:
+    """One unit's figures as plain values and SVG charts."""
+    months = [
+        {"label": month_short(m["period"], locale), **share_text(m["share"], locale)}
+        for m in summary.months
+    ]
+    receipt = summary.receipt_not_received
+    return {
+        "headline": share_text(summary.headline, locale),
+        "groups": [
+            {"name": g["name"][locale], **share_text(g["share"], locale)} for g in summary.groups
+        ],
+        "months": months,
+        "questions": _questions(summary, locale),
+        "receipt": {
+            "count": count(receipt["count"], locale),
+            "n": count(receipt["n"], locale),
+            "pct": percent(receipt["pct"], 1, locale),
+        },
+        "has_receipt_question": any(q.id == "receipt" for q in summary.questions),
+        "kiosks": [
+            {**k, "count": count(k["count"], locale), "flagged": count(k["flagged"], locale)}
+            for k in summary.kiosks
+        ],
+        "comments": [
+            {
+                "at": datetime_text(datetime.fromisoformat(c["submitted_at"]), locale),
+                "overall": c["overall"],
+                "text": c["text"],
+            }
+            for c in summary.comments[:COMMENTS_IN_PDF]
+        ],
+        "comments_total": count(summary.comments_total, locale),
+        "flagged_count": count(summary.flagged_count, locale),
+        "has_flagged": bool(summary.flagged_count),
+        "flag_reasons": [
+            {"reason": FLAG_REASONS.label(code), "count": count(answers, locale)}
+            for code, answers in summary.flag_reasons.items()
+        ],
+        "includes_predecessors": unit_names(summary.includes_predecessors, locale),
+        "charts": _unit_charts(summary, months, locale),
+    }
+
+
+def ranking_view(rows: list[dict], locale: str) -> list[dict]:
+    return [
+        {
+            "rank": row["rank"],
+            "slug": row["unit_slug"],
+            "name": row["unit_name"][locale],
+            "type": row["unit_type"][locale],
+            **share_text(row["share"], locale),
+        }
+        for row in rows
+    ]
+
+
+def summary_section(figs: SummaryFigures, locale: str) -> dict:
+    """Children ranking and the callouts of a summary report."""
+    ranking = ranking_view(figs.rows, locale)
+    for row in ranking:
+        row["quarters"] = [
+            share_text(q["shares"][row["slug"]], locale)
+            for q in figs.quarters
+            if row["slug"] in q["shares"]
+        ]
+    ranked_points = [
+        chart_point(r["unit_name"][locale], r["share"], locale) for r in figs.rows if r["share"].n
+    ]
+    return {
+        "ranking": ranking,
+        "quarter_labels": [f"Q{q['number']}" for q in figs.quarters],
+        "groups": [
+            {"name": g["name"][locale], **share_text(g["share"], locale)} for g in figs.groups
+        ],
+        "below": [r for r in ranking if r["status"] == "below"],
+        "too_few": [r for r in ranking if r["status"] in ("too_few", "no_data")],
+        "min_n": figures.min_n(),
+        "chart": (
+            charts.interval_rows(
+                ranked_points,
+                None,
+                gettext("Satisfaction by unit"),
+                gettext("Satisfied percentage per unit with the 95-percent interval."),
+                tick_label=percent_ticks(locale),
+            )
+            if ranked_points
+            else None
+        ),
+    }
+
+
+def document_values(
+    unit: Unit, period: Period, locale: str, kind: str, data_sha256: str, now: datetime, **extra
+) -> dict:
+    """The document's heading, footer and verification block."""
+    return {
+        "locale": locale,
+        "kind": kind,
+        "place_date": place_date(now, locale),
+        "unit_name": unit.name(locale),
+        "unit_type": unit.type.name_en if locale == "en" else unit.type.name_vi,
+        "unit_slug": unit.slug,
+        "period_code": period.code,
+        "period_label": period_label(period, locale),
+        "period_range": (
+            f"{period.first_day:%d/%m/%Y} – {period.end_day - timedelta(days=1):%d/%m/%Y}"
+        ),
+        "year_period": period.kind == "year",
+        "generated_at": datetime_text(now, locale),
+        "data_sha256": data_sha256,
+        "min_n": figures.min_n(),
+        **extra,
+    }
