@@ -1,4 +1,5 @@
-"""Report download, the report list of a unit, and public verification (page and API)."""
+"""Report download, the report list of a unit, and the public verification page (its API twin,
+POST /api/v1/verify, is in webapp/api/routes.py)."""
 
 from io import BytesIO
 
