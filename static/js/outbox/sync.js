@@ -5,31 +5,17 @@
 //   the one response the server cannot take is found, which then goes to the dead letters;
 // - a response leaves the outbox only when the reply lists its id (accepted or duplicate):
 //   a fetch that resolves with a 500 or a reply that lists nothing is a failure, not a success;
-// - failures back off exponentially with jitter (cap 5 min); `Retry-After` is honoured;
+// - failures back off exponentially with jitter (cap 5 min, backoff.js); `Retry-After` is honoured;
 // - each request has a timeout (AbortController), so a dead connection cannot wedge the loop;
 // - a response is only ever sent under a token of the unit it was collected for: after a
 //   re-enrollment for another unit the old unit's responses go to the dead letters instead;
 // - 401/403 from the API itself (unknown or revoked token) are reported to `onUnauthorized`.
 
+import { backoffDelay, retryAfterMs } from './backoff.js';
+
 export const LOCK_NAME = 'hailong-outbox-flush';
 const BUSY_RETRY_MS = 5000;
 const OFFLINE_RETRY_MS = 30000;
-
-// "Equal jitter": half the exponential delay fixed, half random, so retries from many
-// tablets spread out but never come back sooner than half the nominal delay.
-export function backoffDelay(attempt, { baseMs = 1000, capMs = 300000, random = Math.random } = {}) {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-// Retry-After is either delta-seconds or an HTTP date.
-export function retryAfterMs(value, now = Date.now()) {
-  if (value == null || value === '') return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const when = Date.parse(value);
-  return Number.isNaN(when) ? null : Math.max(0, when - now);
-}
 
 function isIdList(value) {
   return Array.isArray(value) && value.every((id) => typeof id === 'string');
