@@ -175,7 +175,10 @@ def used_string_keys() -> set[str]:
     keys |= set(re.findall(r'data-i18n(?:-label|-placeholder)?="(\w+)"', template))
     keys |= set(re.findall(r"\bt\.(\w+)\b", template))
     for path in (ROOT / "static/js/kiosk").glob("*.js"):
-        keys |= set(re.findall(r"""\bt\(\s*['"](\w+)['"]""", path.read_text()))
+        source = path.read_text()
+        keys |= set(re.findall(r"""\bt\(\s*['"](\w+)['"]""", source))
+        # keys handed around before translation, e.g. setEnrollMessage('enroll_empty')
+        keys |= set(re.findall(r"""['"]((?:enroll|staff|blocked)_[a-z_]+)['"]""", source))
     return keys
 
 

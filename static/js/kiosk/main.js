@@ -1,9 +1,9 @@
 // The kiosk: screens, timers and wiring. State lives in IndexedDB (outbox + meta); this
 // module only decides what is on screen and when to write or sync.
 //
-// First paint needs only this module, the outbox stores and the API calls (six requests with
-// the CSS: one round of HTTP/1.1 connections on a slow link). The rest (sync loop, follow-up
-// questions, staff panel, id generator) is imported right after the first screen is shown.
+// First paint needs only this module, the outbox stores, the retry policy, the translator and
+// the API calls (webapp/kiosk/shell.py lists them). The rest (sync loop, follow-up questions,
+// staff panel, id generator) is imported right after the first screen is shown.
 import { backoffDelay } from '../outbox/backoff.js';
 import { openKioskDb } from '../outbox/db.js';
 import { Outbox, payloadOf } from '../outbox/queue.js';
@@ -34,6 +34,7 @@ const state = {
   reloadWhenIdle: false,
   configFailures: 0, // consecutive failed config refreshes (drives the retry backoff)
   unenrolled: null, // {status, at} once the server refused the token (revoked or unknown)
+  enrollMessage: null, // {key, params}: what the enrollment form says, in the current language
 };
 const timers = {};
 let outbox;
@@ -292,11 +293,14 @@ function touched() {
 // `pending`: an enroll request already on its way (started before IndexedDB was even open).
 async function doEnroll(code, pending = null) {
   const form = $('[data-form=enroll]');
-  const error = $('[data-enroll-error]');
   const button = form.querySelector('button');
   form.elements.code.value = code;
+  if (!pending && !code.trim()) {
+    setEnrollMessage('enroll_empty');
+    return false;
+  }
   button.disabled = true;
-  error.textContent = i18n.t('enroll_working');
+  setEnrollMessage('enroll_working');
   try {
     const reply = await (pending || enroll(code.trim()));
     // A new enrollment may be another unit: drop the old config, keep the queued responses
@@ -309,7 +313,7 @@ async function doEnroll(code, pending = null) {
       unenrolled: undefined,
     });
     Object.assign(state, { token: reply.token, kiosk: reply.kiosk, config: null, etag: null, unenrolled: null });
-    error.textContent = '';
+    setEnrollMessage(null);
     history.replaceState(null, '', boot.scope);
     await refreshConfig();
     resetToStart();
@@ -317,12 +321,33 @@ async function doEnroll(code, pending = null) {
     flush({ force: true });
     return true;
   } catch (failure) {
-    error.textContent =
-      failure instanceof ApiError ? i18n.t('enroll_failed', { message: failure.message }) : i18n.t('enroll_offline');
+    setEnrollMessage(...enrollFailure(failure));
     return false;
   } finally {
     button.disabled = false;
   }
+}
+
+// What went wrong, as a string key: the server's own message is English and technical (the
+// API's error codes are in webapp/kiosk/services.py), the citizen-facing screen is neither.
+function enrollFailure(failure) {
+  if (!(failure instanceof ApiError)) return ['enroll_offline'];
+  if (failure.code === 'invalid_code') return ['enroll_invalid'];
+  if (failure.code === 'expired_code' || failure.status === 410) return ['enroll_expired'];
+  if (failure.code === 'bad_request') return ['enroll_empty'];
+  if (failure.status === 429) return ['enroll_rate_limited'];
+  return ['enroll_server_error', { status: failure.status }];
+}
+
+// Kept as a key, not as text, so the language buttons translate a message already shown.
+function setEnrollMessage(key, params = {}) {
+  state.enrollMessage = key ? { key, params } : null;
+  renderEnrollMessage();
+}
+
+function renderEnrollMessage() {
+  const message = state.enrollMessage;
+  $('[data-enroll-error]').textContent = message ? i18n.t(message.key, message.params) : '';
 }
 
 async function reenroll() {
@@ -362,6 +387,7 @@ function showEnroll() {
 // The enrollment screen; when the server refused the token it is the blocking screen, and it
 // says how many responses wait on the tablet (kept, sent after re-enrolling for the unit).
 async function renderEnroll() {
+  renderEnrollMessage();
   const blocked = Boolean(state.unenrolled);
   $('[data-blocked]').hidden = !blocked;
   $('[data-enroll-title]').hidden = blocked;
@@ -456,7 +482,7 @@ function extras() {
         i18n,
         outbox,
         info: () => ({ version: boot.version, kiosk: state.kiosk, config: state.config, persisted: state.persisted }),
-        syncNow: () => syncer.flush({ force: true }),
+        syncNow,
         reenroll,
         close: resetToStart,
       });
@@ -473,6 +499,19 @@ function extras() {
       throw error;
     });
   return extrasLoading;
+}
+
+// "Sync now" in the staff panel: what this flush did, for the panel to say.
+async function syncNow() {
+  await extras();
+  const before = { sent: syncer.sent, rejected: syncer.rejected };
+  const outcome = await syncer.flush({ force: true });
+  return {
+    outcome,
+    sent: syncer.sent - before.sent,
+    rejected: syncer.rejected - before.rejected,
+    left: await outbox.readyCount(),
+  };
 }
 
 function flush(options) {

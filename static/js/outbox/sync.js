@@ -63,6 +63,9 @@ export class Syncer {
     this.again = false;
     this.timer = null;
     this.timerAt = 0;
+    // Running totals since the page loaded, so a caller can tell what one flush did.
+    this.sent = 0; // acknowledged by the server (accepted or duplicate), removed from the outbox
+    this.rejected = 0; // refused by the server, moved to the dead letters
   }
 
   // The network came back: forget the backoff earned while it was away.
@@ -148,7 +151,7 @@ export class Syncer {
         }
         // This one response is refused on its own: keep it for staff, go on with the rest.
         const message = await errorMessage(reply);
-        await this.outbox.deadLetter([{ id: batch[0].id, errors: { request: message } }]);
+        this.rejected += await this.outbox.deadLetter([{ id: batch[0].id, errors: { request: message } }]);
         this.changed();
         continue;
       }
@@ -208,8 +211,8 @@ export class Syncer {
     const sent = new Set(batch.map((record) => record.id));
     const done = [...body.accepted, ...body.duplicates].filter((id) => sent.has(id));
     const rejected = body.rejected.filter((item) => item && sent.has(item.id));
-    await this.outbox.acknowledge(done);
-    await this.outbox.deadLetter(rejected);
+    this.sent += await this.outbox.acknowledge(done);
+    this.rejected += await this.outbox.deadLetter(rejected);
     if (!done.length && !rejected.length) return this.failed('the server acknowledged none of the batch');
     this.attempt = 0;
     this.notBefore = 0;
