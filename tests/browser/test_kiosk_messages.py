@@ -146,7 +146,7 @@ def test_storage_that_is_not_persistent_comes_with_a_hint(
     expect(page.locator("[data-fact=staff_persisted]")).to_have_text("Không")
     expect(hint).to_be_visible()
     expect(hint).to_contain_text("Thêm vào màn hình chính")
-    expect(hint).to_contain_text("có thể xoá các ý kiến chưa gửi")
+    expect(hint).to_contain_text("có thể xoá ý kiến chưa gửi")
     page.click("[data-staff=close]")
     page.click("[data-lang=en]")
     open_staff_panel(page)

@@ -93,10 +93,9 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_sync_offline": "Máy đang không có mạng; {n} ý kiến vẫn được giữ trên máy và sẽ tự "
         "gửi khi có mạng.",
         "staff_sync_busy": "Một cửa sổ khác của ứng dụng đang gửi. Vui lòng thử lại sau giây lát.",
-        "staff_persist_hint": "Chưa bền vững: khi máy thiếu bộ nhớ, trình duyệt có thể xoá các ý "
-        "kiến chưa gửi. Cách khắc phục: cài ứng dụng lên màn hình chính (menu trình duyệt → "
-        "“Thêm vào màn hình chính” hoặc “Cài đặt ứng dụng”), hoặc cho phép trang này lưu trữ "
-        "trong phần cài đặt trang web của trình duyệt; sau đó mở lại trang.",
+        "staff_persist_hint": "Trình duyệt có thể xoá ý kiến chưa gửi khi máy đầy bộ nhớ. Khắc "
+        "phục: cài ứng dụng lên màn hình chính (menu trình duyệt → “Thêm vào màn hình chính”), "
+        "rồi mở lại.",
         "yes_short": "Có",
         "no_short": "Không",
         "outbox_label": "Số ý kiến chưa gửi",
@@ -179,10 +178,9 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_sync_offline": "This tablet is offline. Responses kept on it: {n}; they are sent "
         "when the network is back.",
         "staff_sync_busy": "Another window of the app is sending. Try again in a moment.",
-        "staff_persist_hint": "Not persistent: when the tablet runs low on space, the browser may "
-        "delete responses not yet sent. To fix it, install the app on the home screen (browser "
-        "menu → “Add to Home screen” or “Install app”), or allow this site to store data in the "
-        "browser's site settings; then reopen the page.",
+        "staff_persist_hint": "The browser may delete unsent responses when the tablet runs out "
+        "of space. To fix it: install the app on the home screen (browser menu → “Add to Home "
+        "screen”), then reopen it.",
         "yes_short": "Yes",
         "no_short": "No",
         "outbox_label": "Responses not yet sent",
