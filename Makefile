@@ -11,7 +11,7 @@ export FLASK_PUBLIC_BASE_URL ?= $(SCHEME)://$(HOST):$(PORT)
 # Plain HTTP is only for localhost trials: cookies cannot be Secure there.
 RUN_ENV := $(if $(CERT_FILE),,FLASK_SESSION_COOKIE_SECURE=$${FLASK_SESSION_COOKIE_SECURE:-false} FLASK_REMEMBER_COOKIE_SECURE=$${FLASK_REMEMBER_COOKIE_SECURE:-false})
 
-.PHONY: run test lint fmt check db-migrate i18n-extract i18n-update i18n-compile venv dev-deps clean
+.PHONY: run test js-test lint fmt check db-migrate i18n-extract i18n-update i18n-compile venv dev-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,12 @@ run: venv
 test: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory js-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The kiosk's pure JavaScript functions, with Node's own test runner (no npm packages).
+js-test:
+	node --test tests/js/
 
 lint: dev-deps
 	$(BIN)/ruff check .

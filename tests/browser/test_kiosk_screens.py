@@ -37,8 +37,23 @@ def test_enrollment_refuses_a_bad_code_then_enrolls(seeded, runner, kiosk_server
     form = page.locator("form[data-form=enroll]")
     form.locator("input[name=code]").fill("AAAA-BBBB")
     form.locator("button[type=submit]").click()
-    expect(page.locator("[data-enroll-error]")).to_contain_text("Không kết nối được")
+    error = page.locator("[data-enroll-error]")
+    # The cause in the chosen language, re-said when the language changes (issue 11).
+    expect(error).to_have_text(
+        "Mã kết nối không hợp lệ hoặc đã được dùng. Vui lòng kiểm tra lại mã, hoặc xin quản trị "
+        "viên một mã mới."
+    )
+    page.click("[data-lang=en]")
+    expect(error).to_have_text(
+        "This enrollment code is not valid or has already been used. Check the code, or ask your "
+        "administrator for a new one."
+    )
+    page.click("[data-lang=vi]")
+    expect(error).to_contain_text("Mã kết nối không hợp lệ")
     expect(page.locator(screen("enroll"))).to_be_visible()
+    form.locator("input[name=code]").fill("  ")
+    form.locator("button[type=submit]").click()
+    expect(error).to_have_text("Vui lòng nhập mã kết nối (dạng ABCD-EFGH).")
 
     form.locator("input[name=code]").fill(create_kiosk(runner).lower())  # typed casually
     form.locator("button[type=submit]").click()

@@ -91,6 +91,31 @@ def test_boot_data_carries_version_worker_and_strings(client):
     assert boot["scope"] == "/kiosk"
     assert boot["strings"] == kiosk_strings()
     assert re.fullmatch(r"1\.0\.0\+[0-9a-f]{12}", boot["version"])
+    assert boot["config_url"] == "/api/v1/kiosk/config"
+
+
+def test_page_and_worker_get_the_same_config_cache(client):
+    """The page writes the first config copy where the worker looks for it when offline."""
+    page = parse(client.get("/kiosk").get_data(as_text=True))
+    (boot,) = [json.loads(text) for attrs, text in page.scripts if attrs.get("id") == "kiosk-boot"]
+    source = client.get("/kiosk/sw.js").get_data(as_text=True)
+    build = json.loads(re.match(r"const BUILD = (.*);\n", source).group(1))
+    assert build["config_cache"] == boot["config_cache"] == "hailong-kiosk-config"
+    assert build["config_url"] == boot["config_url"]
+    assert build["shell_cache"] == f"hailong-kiosk-shell-{build['version']}"
+    assert build["config_cache"].startswith(build["cache_prefix"])
+    assert build["shell_cache"].startswith(build["cache_prefix"])
+    for path in (ROOT / "static/js").rglob("*.js"):  # named once, in webapp/kiosk/shell.py
+        assert "hailong-kiosk-" not in path.read_text(), path
+
+
+def test_pin_fixture_of_the_js_tests_is_what_the_server_makes():
+    """tests/js/pin.test.mjs checks the tablet's PIN check against this werkzeug hash."""
+    from webapp.kiosk.services import check_staff_pin, staff_pin_for_kiosk
+
+    fixture = json.loads((ROOT / "tests/js/fixtures/staff_pin.json").read_text())
+    assert check_staff_pin(fixture["werkzeug_hash"], fixture["pin"])
+    assert staff_pin_for_kiosk(fixture["werkzeug_hash"]) == fixture["check"]
 
 
 def test_enroll_url_prefills_the_code_and_escapes_it(client):
@@ -150,7 +175,10 @@ def used_string_keys() -> set[str]:
     keys |= set(re.findall(r'data-i18n(?:-label|-placeholder)?="(\w+)"', template))
     keys |= set(re.findall(r"\bt\.(\w+)\b", template))
     for path in (ROOT / "static/js/kiosk").glob("*.js"):
-        keys |= set(re.findall(r"""\bt\(\s*['"](\w+)['"]""", path.read_text()))
+        source = path.read_text()
+        keys |= set(re.findall(r"""\bt\(\s*['"](\w+)['"]""", source))
+        # keys handed around before translation, e.g. setEnrollMessage('enroll_empty')
+        keys |= set(re.findall(r"""['"]((?:enroll|staff|blocked)_[a-z_]+)['"]""", source))
     return keys
 
 

@@ -6,6 +6,7 @@ CSRF token: it is cached by the service worker and served offline).
 """
 
 from flask import Blueprint, Response, current_app, render_template, request
+from jinja2.utils import htmlsafe_json_dumps
 
 from webapp.access import allow
 from webapp.kiosk import shell
@@ -42,7 +43,9 @@ def service_worker():
 def _shell_response(code: str = ""):
     html = render_template(
         "kiosk/app.html",
-        boot=shell.boot_data(),
+        # Vietnamese as UTF-8, not \uXXXX escapes (`tojson`): the shell is sent uncompressed
+        # and this is a third of it. Still escaped for HTML (<, >, &, ').
+        boot_json=htmlsafe_json_dumps(shell.boot_data(), ensure_ascii=False),
         strings=shell.strings_vi(),
         code=code,
         assets=shell.ASSETS,

@@ -21,7 +21,13 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "enroll_code": "Mã kết nối",
         "enroll_button": "Kết nối",
         "enroll_working": "Đang kết nối…",
-        "enroll_failed": "Không kết nối được: {message}",
+        "enroll_invalid": "Mã kết nối không hợp lệ hoặc đã được dùng. Vui lòng kiểm tra lại "
+        "mã, hoặc xin quản trị viên một mã mới.",
+        "enroll_expired": "Mã kết nối đã hết hạn. Vui lòng xin quản trị viên một mã mới.",
+        "enroll_empty": "Vui lòng nhập mã kết nối (dạng ABCD-EFGH).",
+        "enroll_rate_limited": "Đã thử quá nhiều lần. Vui lòng chờ một phút rồi thử lại.",
+        "enroll_server_error": "Máy chủ đang gặp sự cố (mã lỗi {status}). Vui lòng thử lại "
+        "sau ít phút.",
         "enroll_offline": "Cần có mạng để kết nối máy lần đầu.",
         "enroll_kept": "Còn {n} ý kiến chưa gửi được giữ trên máy; chúng sẽ được gửi sau khi "
         "kết nối lại với cùng đơn vị ({unit}).",
@@ -79,6 +85,17 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_never": "Chưa có",
         "staff_none": "Không có",
         "staff_syncing": "Đang gửi…",
+        "staff_sync_sent": "Đã gửi {n} ý kiến lên máy chủ.",
+        "staff_sync_nothing": "Không có ý kiến nào cần gửi.",
+        "staff_sync_rejected": "{n} ý kiến bị máy chủ từ chối (xem danh sách bên dưới).",
+        "staff_sync_failed": "Gửi không thành công; {n} ý kiến vẫn được giữ trên máy và máy sẽ "
+        "tự thử lại (xem “Lỗi gần nhất”).",
+        "staff_sync_offline": "Máy đang không có mạng; {n} ý kiến vẫn được giữ trên máy và sẽ tự "
+        "gửi khi có mạng.",
+        "staff_sync_busy": "Một cửa sổ khác của ứng dụng đang gửi. Vui lòng thử lại sau giây lát.",
+        "staff_persist_hint": "Trình duyệt có thể xoá ý kiến chưa gửi khi máy đầy bộ nhớ. Khắc "
+        "phục: cài ứng dụng lên màn hình chính (menu trình duyệt → “Thêm vào màn hình chính”), "
+        "rồi mở lại.",
         "yes_short": "Có",
         "no_short": "Không",
         "outbox_label": "Số ý kiến chưa gửi",
@@ -93,7 +110,13 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "enroll_code": "Enrollment code",
         "enroll_button": "Connect",
         "enroll_working": "Connecting…",
-        "enroll_failed": "Could not connect: {message}",
+        "enroll_invalid": "This enrollment code is not valid or has already been used. Check "
+        "the code, or ask your administrator for a new one.",
+        "enroll_expired": "This enrollment code has expired. Ask your administrator for a new one.",
+        "enroll_empty": "Enter the enrollment code (like ABCD-EFGH).",
+        "enroll_rate_limited": "Too many attempts. Wait a minute, then try again.",
+        "enroll_server_error": "The server has a problem (error {status}). Try again in a few "
+        "minutes.",
         "enroll_offline": "A network connection is needed to enroll the first time.",
         "enroll_kept": "Responses not yet sent: {n}. They are kept on this tablet and sent after "
         "enrolling it again for the same unit ({unit}).",
@@ -147,6 +170,17 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_never": "Never",
         "staff_none": "None",
         "staff_syncing": "Sending…",
+        "staff_sync_sent": "Responses sent to the server: {n}.",
+        "staff_sync_nothing": "Nothing to send.",
+        "staff_sync_rejected": "Rejected by the server: {n} (see the list below).",
+        "staff_sync_failed": "Sending failed. Responses kept on this tablet: {n}; it retries by "
+        "itself (see “Last error”).",
+        "staff_sync_offline": "This tablet is offline. Responses kept on it: {n}; they are sent "
+        "when the network is back.",
+        "staff_sync_busy": "Another window of the app is sending. Try again in a moment.",
+        "staff_persist_hint": "The browser may delete unsent responses when the tablet runs out "
+        "of space. To fix it: install the app on the home screen (browser menu → “Add to Home "
+        "screen”), then reopen it.",
         "yes_short": "Yes",
         "no_short": "No",
         "outbox_label": "Responses not yet sent",

@@ -1,7 +1,6 @@
 // The two kiosk API calls besides sync: enrollment and the config (SPEC section 9).
 
 export const ENROLL_URL = '/api/v1/kiosk/enroll';
-export const CONFIG_URL = '/api/v1/kiosk/config';
 const TIMEOUT_MS = 15000;
 
 export class ApiError extends Error {
@@ -45,8 +44,9 @@ export async function enroll(code) {
 
 // -> {status: 304} when `etag` is still current, else {status: 200, config, etag, offlineCopy}.
 // `offlineCopy` is set when the service worker answered from its cache (no network).
-export async function fetchConfig({ token, etag, headers = {} }) {
-  const reply = await request(CONFIG_URL, {
+// `url` comes with the boot data: the service worker answers that same URL when offline.
+export async function fetchConfig({ url, token, etag, headers = {} }) {
+  const reply = await request(url, {
     headers: {
       Accept: 'application/json',
       Authorization: `Bearer ${token}`,

@@ -1,58 +1,19 @@
 // The kiosk: screens, timers and wiring. State lives in IndexedDB (outbox + meta); this
 // module only decides what is on screen and when to write or sync.
 //
-// First paint needs only this module, the outbox stores and the API calls (six requests with
-// the CSS: one round of HTTP/1.1 connections on a slow link). The rest (sync loop, follow-up
-// questions, staff panel, id generator) is imported right after the first screen is shown.
+// First paint needs only this module, the outbox stores, the retry policy, the translator and
+// the API calls (webapp/kiosk/shell.py lists them). The rest (sync loop, follow-up questions,
+// staff panel, id generator) is imported right after the first screen is shown.
+import { backoffDelay } from '../outbox/backoff.js';
 import { openKioskDb } from '../outbox/db.js';
 import { Outbox, payloadOf } from '../outbox/queue.js';
-import { ApiError, CONFIG_URL, enroll, fetchConfig } from './api.js';
-
-// ---------------------------------------------------------------- translation domain
-// The kiosk's translation domain. Defaults come with the app shell (boot data, so even the
-// enrollment screen is translated offline); the config's `strings` override them, so a
-// server update reaches tablets without a new app version. Survey wording is bilingual in
-// the survey definition itself and read with `pick()`.
-
-const LANGUAGES = ['vi', 'en'];
-const DEFAULT_LANGUAGE = 'vi';
-
-class Translator {
-  constructor(defaults) {
-    this.tables = { vi: {}, en: {}, ...defaults };
-    this.lang = DEFAULT_LANGUAGE;
-  }
-
-  merge(strings) {
-    for (const lang of LANGUAGES) {
-      if (strings && strings[lang]) this.tables[lang] = { ...this.tables[lang], ...strings[lang] };
-    }
-  }
-
-  t(key, params = {}) {
-    const text = this.tables[this.lang]?.[key] ?? this.tables[DEFAULT_LANGUAGE]?.[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (match, name) => (name in params ? String(params[name]) : match));
-  }
-
-  // A bilingual value from the survey or config: {"vi": …, "en": …} or an option {code, vi, en}.
-  pick(value) {
-    if (value == null) return '';
-    if (typeof value === 'string') return value;
-    return value[this.lang] ?? value[DEFAULT_LANGUAGE] ?? '';
-  }
-
-  // Re-render every marked element under `root` in the current language.
-  apply(root) {
-    root.documentElement?.setAttribute('lang', this.lang);
-    for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = this.t(el.dataset.i18n);
-    for (const el of root.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', this.t(el.dataset.i18nLabel));
-    for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = this.t(el.dataset.i18nPlaceholder);
-  }
-}
+import { ApiError, enroll, fetchConfig } from './api.js';
+import { DEFAULT_LANGUAGE, Translator } from './i18n.js';
 
 // ---------------------------------------------------------------- state
 
 const CONFIG_REFRESH_MS = 5 * 60 * 1000;
+const CONFIG_RETRY_BASE_MS = 5000;
 const SAFETY_FLUSH_MS = 60 * 1000;
 const DEFAULT_SETTINGS = { reset_seconds: 8, idle_seconds: 45, cooldown_seconds: 5 };
 
@@ -73,6 +34,7 @@ const state = {
   reloadWhenIdle: false,
   configFailures: 0, // consecutive failed config refreshes (drives the retry backoff)
   unenrolled: null, // {status, at} once the server refused the token (revoked or unknown)
+  enrollMessage: null, // {key, params}: what the enrollment form says, in the current language
 };
 const timers = {};
 let outbox;
@@ -167,12 +129,12 @@ function applyConfig(config) {
 
 // The service worker answers the config URL from this cache when there is no network (it
 // also stores every config it passes on, but on a first visit it is not yet running).
-// The name must match CONFIG_CACHE in sw.js.
+// Cache name and URL come with the boot data, from where the worker gets them too.
 function copyConfigForWorker(config) {
   const copy = new Response(JSON.stringify(config), { headers: { 'Content-Type': 'application/json' } });
   globalThis.caches
-    ?.open('hailong-kiosk-config')
-    .then((cache) => cache.put(CONFIG_URL, copy))
+    ?.open(boot.config_cache)
+    .then((cache) => cache.put(boot.config_url, copy))
     .catch(() => {}); // no Cache API (plain HTTP): IndexedDB still has the config
 }
 
@@ -189,7 +151,12 @@ async function refreshConfig() {
   cancel('config');
   let fresh = false;
   try {
-    const reply = await fetchConfig({ token: state.token, etag: state.etag, headers: await kioskHeaders() });
+    const reply = await fetchConfig({
+      url: boot.config_url,
+      token: state.token,
+      etag: state.etag,
+      headers: await kioskHeaders(),
+    });
     if (reply.status === 304) {
       fresh = true;
     } else if (!validConfig(reply.config)) {
@@ -214,9 +181,10 @@ async function refreshConfig() {
     await outbox.setMetas({ last_error: reason, last_error_at: new Date().toISOString() });
   }
   state.configFailures = fresh ? 0 : state.configFailures + 1;
-  // Failures: 5 s, 10 s, 20 s … capped at 5 min, with jitter so tablets do not retry in step.
-  const backoff = Math.min(300000, 5000 * 2 ** Math.min(state.configFailures - 1, 6));
-  const delay = fresh ? CONFIG_REFRESH_MS : backoff * (0.5 + Math.random() / 2);
+  // Failures: 5 s, 10 s, 20 s … capped at 5 min, with the sync loop's jitter.
+  const delay = fresh
+    ? CONFIG_REFRESH_MS
+    : backoffDelay(state.configFailures - 1, { baseMs: CONFIG_RETRY_BASE_MS });
   later('config', delay / 1000, refreshConfig);
 }
 
@@ -325,11 +293,14 @@ function touched() {
 // `pending`: an enroll request already on its way (started before IndexedDB was even open).
 async function doEnroll(code, pending = null) {
   const form = $('[data-form=enroll]');
-  const error = $('[data-enroll-error]');
   const button = form.querySelector('button');
   form.elements.code.value = code;
+  if (!pending && !code.trim()) {
+    setEnrollMessage('enroll_empty');
+    return false;
+  }
   button.disabled = true;
-  error.textContent = i18n.t('enroll_working');
+  setEnrollMessage('enroll_working');
   try {
     const reply = await (pending || enroll(code.trim()));
     // A new enrollment may be another unit: drop the old config, keep the queued responses
@@ -342,7 +313,7 @@ async function doEnroll(code, pending = null) {
       unenrolled: undefined,
     });
     Object.assign(state, { token: reply.token, kiosk: reply.kiosk, config: null, etag: null, unenrolled: null });
-    error.textContent = '';
+    setEnrollMessage(null);
     history.replaceState(null, '', boot.scope);
     await refreshConfig();
     resetToStart();
@@ -350,12 +321,33 @@ async function doEnroll(code, pending = null) {
     flush({ force: true });
     return true;
   } catch (failure) {
-    error.textContent =
-      failure instanceof ApiError ? i18n.t('enroll_failed', { message: failure.message }) : i18n.t('enroll_offline');
+    setEnrollMessage(...enrollFailure(failure));
     return false;
   } finally {
     button.disabled = false;
   }
+}
+
+// What went wrong, as a string key: the server's own message is English and technical (the
+// API's error codes are in webapp/kiosk/services.py), the citizen-facing screen is neither.
+function enrollFailure(failure) {
+  if (!(failure instanceof ApiError)) return ['enroll_offline'];
+  if (failure.code === 'invalid_code') return ['enroll_invalid'];
+  if (failure.code === 'expired_code' || failure.status === 410) return ['enroll_expired'];
+  if (failure.code === 'bad_request') return ['enroll_empty'];
+  if (failure.status === 429) return ['enroll_rate_limited'];
+  return ['enroll_server_error', { status: failure.status }];
+}
+
+// Kept as a key, not as text, so the language buttons translate a message already shown.
+function setEnrollMessage(key, params = {}) {
+  state.enrollMessage = key ? { key, params } : null;
+  renderEnrollMessage();
+}
+
+function renderEnrollMessage() {
+  const message = state.enrollMessage;
+  $('[data-enroll-error]').textContent = message ? i18n.t(message.key, message.params) : '';
 }
 
 async function reenroll() {
@@ -395,6 +387,7 @@ function showEnroll() {
 // The enrollment screen; when the server refused the token it is the blocking screen, and it
 // says how many responses wait on the tablet (kept, sent after re-enrolling for the unit).
 async function renderEnroll() {
+  renderEnrollMessage();
   const blocked = Boolean(state.unenrolled);
   $('[data-blocked]').hidden = !blocked;
   $('[data-enroll-title]').hidden = blocked;
@@ -489,7 +482,7 @@ function extras() {
         i18n,
         outbox,
         info: () => ({ version: boot.version, kiosk: state.kiosk, config: state.config, persisted: state.persisted }),
-        syncNow: () => syncer.flush({ force: true }),
+        syncNow,
         reenroll,
         close: resetToStart,
       });
@@ -506,6 +499,19 @@ function extras() {
       throw error;
     });
   return extrasLoading;
+}
+
+// "Sync now" in the staff panel: what this flush did, for the panel to say.
+async function syncNow() {
+  await extras();
+  const before = { sent: syncer.sent, rejected: syncer.rejected };
+  const outcome = await syncer.flush({ force: true });
+  return {
+    outcome,
+    sent: syncer.sent - before.sent,
+    rejected: syncer.rejected - before.rejected,
+    left: await outbox.readyCount(),
+  };
 }
 
 function flush(options) {

@@ -37,6 +37,21 @@ export async function verifyPin(pin, check) {
   return hexOf(bits) === String(check.key).toLowerCase();
 }
 
+// What one "sync now" did ({outcome} of Syncer.flush, counts of sent, rejected and still
+// queued responses), as the panel says it: string keys with their values, a result for the
+// element's `data-sync-result` (sent / nothing / failed) and whether it went well.
+export function syncReport({ outcome, sent = 0, rejected = 0, left = 0 }) {
+  const ok = outcome === 'empty';
+  const lines = [];
+  if (sent) lines.push(['staff_sync_sent', { n: sent }]);
+  if (rejected) lines.push(['staff_sync_rejected', { n: rejected }]);
+  if (outcome === 'offline') lines.push(['staff_sync_offline', { n: left }]);
+  else if (outcome === 'busy') lines.push(['staff_sync_busy', {}]);
+  else if (!ok) lines.push(['staff_sync_failed', { n: left }]);
+  else if (!sent && !rejected) lines.push(['staff_sync_nothing', {}]);
+  return { lines, ok, result: ok ? (sent || rejected ? 'sent' : 'nothing') : 'failed' };
+}
+
 export function watchGesture(target, onGesture) {
   let taps = [];
   target.addEventListener('click', () => {
@@ -64,6 +79,9 @@ export class StaffPanel {
     this.status = root.querySelector('[data-staff-status]');
     this.pinError = root.querySelector('[data-pin-error]');
     this.reenrollButton = root.querySelector('[data-staff=reenroll]');
+    this.syncButton = root.querySelector('[data-staff=sync]');
+    this.syncStatus = root.querySelector('[data-sync-status]');
+    this.persistHint = root.querySelector('[data-persist-hint]');
     this.armedUntil = 0;
     this.canReenroll = false;
     this.lockTimer = null;
@@ -83,6 +101,7 @@ export class StaffPanel {
     this.form.elements.pin.value = '';
     this.pinError.textContent = '';
     this.status.textContent = '';
+    this.showSync(null);
     this.armedUntil = 0;
     if (!this.pinCheck()) {
       await this.show(false); // no PIN for this unit: status only
@@ -148,10 +167,17 @@ export class StaffPanel {
       clearTimeout(this.lockTimer);
       this.close();
     }
-    if (action === 'sync') {
-      this.status.textContent = this.i18n.t('staff_syncing');
-      await this.syncNow();
-      this.status.textContent = this.canReenroll ? '' : this.i18n.t('staff_pin_required');
+    if (action === 'sync' && !this.syncButton.disabled) {
+      this.syncButton.disabled = true; // one at a time: the answer belongs to this tap
+      this.showSync('sending', [['staff_syncing', {}]]);
+      try {
+        const report = syncReport(await this.syncNow());
+        this.showSync(report.result, report.lines);
+      } catch {
+        this.showSync('failed', [['staff_sync_failed', { n: await this.outbox.readyCount() }]]);
+      } finally {
+        this.syncButton.disabled = false;
+      }
       await this.refresh();
     }
     if (action === 'reenroll' && this.canReenroll && !this.details.hidden) {
@@ -163,6 +189,13 @@ export class StaffPanel {
       }
       this.reenroll();
     }
+  }
+
+  // `result`: sending / sent / nothing / failed, or null to clear.
+  showSync(result, lines = []) {
+    this.syncStatus.textContent = lines.map(([key, params]) => this.i18n.t(key, params)).join(' ');
+    if (result) this.syncStatus.dataset.syncResult = result;
+    else delete this.syncStatus.dataset.syncResult;
   }
 
   async refresh() {
@@ -188,6 +221,9 @@ export class StaffPanel {
       ['staff_app_version', info.version],
       ['staff_survey_version', surveys || t('staff_none')],
     ];
+    // Not persistent: say what staff can do about it, next to the fact.
+    this.persistHint.hidden = Boolean(info.persisted);
+    this.persistHint.textContent = info.persisted ? '' : t('staff_persist_hint');
     const list = this.root.querySelector('[data-staff-facts]');
     list.replaceChildren(
       ...facts.flatMap(([key, value]) => {

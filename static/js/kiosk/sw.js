@@ -1,5 +1,6 @@
 // The kiosk's service worker. /kiosk/sw.js serves this file with `const BUILD = {…}` put in
-// front of it: the app version and the list of files to precache (webapp/kiosk/shell.py).
+// front of it: the app version, the cache names and the list of files to precache
+// (webapp/kiosk/shell.py, which hands the page the same config cache name).
 //
 // - install: precache the shell and its files into a cache named after the version;
 // - activate: delete every older kiosk cache (never the config cache), take control at once;
@@ -8,10 +9,10 @@
 //   POSTs in particular) straight to the network, untouched.
 /* global BUILD */
 
-const PREFIX = 'hailong-kiosk-';
-const SHELL_CACHE = `${PREFIX}shell-${BUILD.version}`;
-const CONFIG_CACHE = `${PREFIX}config`; // main.js writes the first copy (copyConfigForWorker)
-const CONFIG_PATH = '/api/v1/kiosk/config';
+const PREFIX = BUILD.cache_prefix;
+const SHELL_CACHE = BUILD.shell_cache;
+const CONFIG_CACHE = BUILD.config_cache; // main.js writes the first copy (copyConfigForWorker)
+const CONFIG_PATH = BUILD.config_url;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(

@@ -1,9 +1,8 @@
 // Layer 2 of the outbox: queue operations on the IndexedDB stores. No fetch, no DOM.
 // Every method is one short transaction; none waits for anything but IndexedDB inside it
 // (awaiting a network call inside a transaction would let it auto-commit half done).
-
-const READY = 'ready';
-const DRAFT = 'draft';
+// Counts and batches read the `state` indexes (db.js), never the whole queue.
+import { DRAFT, READY } from './db.js';
 
 // What the server gets: the record minus our local bookkeeping fields.
 export function payloadOf(record) {
@@ -43,16 +42,12 @@ export class Outbox {
   // (the rating alone is a complete response), stamped with its last touch.
   async submitAbandonedDrafts() {
     const tx = this.db.transaction('outbox', 'readwrite');
-    let count = 0;
-    for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-      if (cursor.value.state === DRAFT) {
-        const submitted = cursor.value.touched_at || cursor.value.started_at;
-        await cursor.update({ ...cursor.value, submitted_at: submitted, state: READY });
-        count += 1;
-      }
+    const drafts = await tx.store.index('state').getAll(DRAFT);
+    for (const draft of drafts) {
+      await tx.store.put({ ...draft, submitted_at: draft.touched_at || draft.started_at, state: READY });
     }
     await tx.done;
-    return count;
+    return drafts.length;
   }
 
   // Unacknowledged responses, drafts included (what [data-outbox-count] shows).
@@ -60,19 +55,14 @@ export class Outbox {
     return this.db.count('outbox');
   }
 
-  async readyCount() {
-    return (await this.db.getAll('outbox')).filter((r) => r.state !== DRAFT).length;
+  readyCount() {
+    return this.db.countFromIndex('outbox', 'state', READY);
   }
 
-  // The oldest `limit` ready responses (ids are UUIDv7, so key order is submission order).
-  async nextBatch(limit) {
-    const batch = [];
-    const tx = this.db.transaction('outbox');
-    for (let cursor = await tx.store.openCursor(); cursor && batch.length < limit; cursor = await cursor.continue()) {
-      if (cursor.value.state !== DRAFT) batch.push(cursor.value);
-    }
-    await tx.done;
-    return batch;
+  // The oldest `limit` ready responses: within one index key records come in primary-key
+  // order, and ids are UUIDv7, so that is submission order.
+  nextBatch(limit) {
+    return this.db.getAllFromIndex('outbox', 'state', READY, limit);
   }
 
   // Remove exactly the ids the server listed (accepted or duplicate). Returns how many went.
@@ -118,9 +108,18 @@ export class Outbox {
   }
 
   // Ready responses collected for another unit than `unit` (or for an unknown one): after a
-  // re-enrollment for another unit they must not be sent under the new token.
+  // re-enrollment for another unit they must not be sent under the new token. Two index
+  // counts answer "none" (the usual case, asked on every sync round) without reading records.
   async foreign(unit) {
-    return (await this.db.getAll('outbox')).filter((r) => r.state !== DRAFT && r.unit_slug !== unit);
+    const tx = this.db.transaction('outbox');
+    const byState = tx.store.index('state');
+    const [ready, ours] = await Promise.all([
+      byState.count(READY),
+      tx.store.index('unit_state').count([unit, READY]),
+    ]);
+    const records = ready === ours ? [] : (await byState.getAll(READY)).filter((r) => r.unit_slug !== unit);
+    await tx.done;
+    return records;
   }
 
   deadLetters() {

@@ -5,31 +5,17 @@
 //   the one response the server cannot take is found, which then goes to the dead letters;
 // - a response leaves the outbox only when the reply lists its id (accepted or duplicate):
 //   a fetch that resolves with a 500 or a reply that lists nothing is a failure, not a success;
-// - failures back off exponentially with jitter (cap 5 min); `Retry-After` is honoured;
+// - failures back off exponentially with jitter (cap 5 min, backoff.js); `Retry-After` is honoured;
 // - each request has a timeout (AbortController), so a dead connection cannot wedge the loop;
 // - a response is only ever sent under a token of the unit it was collected for: after a
 //   re-enrollment for another unit the old unit's responses go to the dead letters instead;
 // - 401/403 from the API itself (unknown or revoked token) are reported to `onUnauthorized`.
 
+import { backoffDelay, retryAfterMs } from './backoff.js';
+
 export const LOCK_NAME = 'hailong-outbox-flush';
 const BUSY_RETRY_MS = 5000;
 const OFFLINE_RETRY_MS = 30000;
-
-// "Equal jitter": half the exponential delay fixed, half random, so retries from many
-// tablets spread out but never come back sooner than half the nominal delay.
-export function backoffDelay(attempt, { baseMs = 1000, capMs = 300000, random = Math.random } = {}) {
-  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-// Retry-After is either delta-seconds or an HTTP date.
-export function retryAfterMs(value, now = Date.now()) {
-  if (value == null || value === '') return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const when = Date.parse(value);
-  return Number.isNaN(when) ? null : Math.max(0, when - now);
-}
 
 function isIdList(value) {
   return Array.isArray(value) && value.every((id) => typeof id === 'string');
@@ -77,6 +63,9 @@ export class Syncer {
     this.again = false;
     this.timer = null;
     this.timerAt = 0;
+    // Running totals since the page loaded, so a caller can tell what one flush did.
+    this.sent = 0; // acknowledged by the server (accepted or duplicate), removed from the outbox
+    this.rejected = 0; // refused by the server, moved to the dead letters
   }
 
   // The network came back: forget the backoff earned while it was away.
@@ -162,7 +151,7 @@ export class Syncer {
         }
         // This one response is refused on its own: keep it for staff, go on with the rest.
         const message = await errorMessage(reply);
-        await this.outbox.deadLetter([{ id: batch[0].id, errors: { request: message } }]);
+        this.rejected += await this.outbox.deadLetter([{ id: batch[0].id, errors: { request: message } }]);
         this.changed();
         continue;
       }
@@ -222,8 +211,8 @@ export class Syncer {
     const sent = new Set(batch.map((record) => record.id));
     const done = [...body.accepted, ...body.duplicates].filter((id) => sent.has(id));
     const rejected = body.rejected.filter((item) => item && sent.has(item.id));
-    await this.outbox.acknowledge(done);
-    await this.outbox.deadLetter(rejected);
+    this.sent += await this.outbox.acknowledge(done);
+    this.rejected += await this.outbox.deadLetter(rejected);
     if (!done.length && !rejected.length) return this.failed('the server acknowledged none of the batch');
     this.attempt = 0;
     this.notBefore = 0;
