@@ -117,6 +117,9 @@ def test_manager_creates_and_revokes_own_kiosk_with_qr(seeded, client):
     assert "data-enroll-code" in page
     assert 'src="data:image/svg+xml' in page
     assert "http://localhost/kiosk/enroll?code=" in page
+    # The add-kiosk form is blank again for the next tablet (and has no autocomplete="None").
+    assert 'value="Quầy 1"' not in page
+    assert 'autocomplete="None"' not in page
     assert manager.post("/units/sai-gon/kiosks", data={"name": "x"}).status_code == 403
     with seeded.app_context():
         kiosk = db.session.scalar(select(Kiosk).where(Kiosk.name == "Quầy 1"))

@@ -36,7 +36,8 @@ def _kiosks_page(unit, *, form=None, pin_form=None, enrollment=None, status: int
         "admin/unit_kiosks.html",
         unit=unit,
         rows=kiosk_health([unit.id]),
-        form=form or KioskForm(),
+        # A blank form after a kiosk was added: the next tablet needs its own name.
+        form=form or KioskForm(formdata=None),
         pin_form=pin_form or StaffPinForm(formdata=None),
         revoke=ConfirmForm(),
         enrollment=enrollment,
