@@ -110,7 +110,7 @@ def time_figures(app, slug: str, runs: int) -> list[float]:
         for _ in range(runs):
             started = time.perf_counter()
             figures.unit_summary(unit, period)
-            figures.children_ranking(unit, period)
+            figures.ranking_below(unit, period)
             times.append(time.perf_counter() - started)
         db.session.rollback()
     return times
@@ -186,7 +186,7 @@ def main() -> None:
     print(f"one unit, {args.responses:,} responses (sai-gon, summary report): median "
           f"{statistics.median(big):.3f} s  runs={[round(t, 3) for t in big]}")  # fmt: skip
     for label, times in (("1,000", small_figures), (f"{args.responses:,}", big_figures)):
-        print(f"figures only (unit_summary + children_ranking), {label} responses: median "
+        print(f"figures only (unit_summary + ranking_below), {label} responses: median "
               f"{statistics.median(times) * 1000:.1f} ms")  # fmt: skip
     print(f"all demo units ({len(built)} PDFs), 2 workers: {batch:.1f} s")
     print(f"peak memory of the build command (largest process): {peak_kib / 1024:.0f} MiB")

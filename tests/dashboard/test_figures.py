@@ -223,6 +223,28 @@ def test_district_overview_ranks_and_puts_too_few_last(seeded):
         assert {"q1-mot-cua", "q1-mn-ben-thanh", "q1-ttyt"} <= {r["unit_slug"] for r in every}
         assert "quan-1" not in {r["unit_slug"] for r in every}  # no survey at district level
         assert "ben-nghe" not in {r["unit_slug"] for r in every}  # retired
-        children = figures.children_ranking(get_unit("quan-1"), Q1)
+        children = figures.ranking_below(get_unit("quan-1"), Q1)
         assert children[0]["unit_slug"] == "tan-dinh"
+        db.session.rollback()
+
+
+def test_a_parent_ranks_and_counts_everything_below_it(seeded):
+    """Issue 11: the district's ranking lists a kindergarten under a ward (not only its direct
+    children), and a ward with its health station has one figure over both, counted once."""
+    with seeded.app_context():
+        seeded.config["MIN_N"] = 5
+        add_responses(kiosk_for("sai-gon"), [5] * 8 + [1, 2], at=FEB)  # 8 of 10
+        add_responses(kiosk_for("ben-nghe"), [5] * 5, at=FEB)  # merged into sai-gon
+        add_responses(kiosk_for("q1-tyt-ben-nghe"), [4] * 4 + [3], at=FEB)  # under sai-gon
+        add_responses(kiosk_for("q1-mn-ben-thanh"), [5] * 6, at=FEB)  # under ben-thanh
+
+        district = {r["unit_slug"] for r in figures.ranking_below(get_unit("quan-1"), Q1)}
+        assert {"q1-mn-ben-thanh", "q1-tyt-ben-nghe", "sai-gon", "q1-ttyt"} <= district
+        assert "ben-nghe" not in district  # retired: counted under its successor
+
+        ward = figures.share_with_units_below(get_unit("sai-gon"), Q1)
+        assert (ward.satisfied, ward.n) == (8 + 5 + 4, 10 + 5 + 5)
+        assert ward.meets_target is None  # the units below have their own targets
+        whole = figures.share_with_units_below(get_unit("quan-1"), Q1)
+        assert whole.n == 10 + 5 + 5 + 6
         db.session.rollback()

@@ -61,6 +61,9 @@ def test_manager_overview_shows_only_their_units(seeded, client):
     assert "Tan Dinh Ward" in page
     assert "Sai Gon Ward" not in page
     assert client.get("/units/sai-gon/responses.csv").status_code == 403
+    vi = client.get("/overview?period=2025-Q1&lang=vi").get_data(as_text=True)
+    assert "Tổng quan các đơn vị của bạn" in vi  # not "the whole district" for two units
+    assert "Tổng quan toàn quận" not in vi
 
 
 def test_csv_matches_the_cli(seeded, client, runner):

@@ -636,6 +636,7 @@ def rank_rows(units: list[Unit], period: Period) -> list[dict]:
                 "unit_slug": unit.slug,
                 "unit_name": _name_dict(unit),
                 "unit_type": _type_dict(unit.type),
+                "parent_name": _name_dict(unit.parent) if unit.parent else None,
                 "share": make_share(satisfied, n, unit.type.target_pct, minimum),
             }
         )
@@ -654,7 +655,11 @@ def rank_rows(units: list[Unit], period: Period) -> list[dict]:
 
 
 # Rankings read every unit's type and predecessors: load them with the units, not one by one.
-_RANKING_LOADS = (selectinload(Unit.type), selectinload(Unit.predecessors))
+_RANKING_LOADS = (
+    selectinload(Unit.type),
+    selectinload(Unit.predecessors),
+    selectinload(Unit.parent),
+)
 
 
 def _surveyed(query):
@@ -663,14 +668,43 @@ def _surveyed(query):
     )
 
 
-def children_ranking(unit: Unit, period: Period) -> list[dict]:
-    """The unit's active child units with a survey, ranked."""
-    children = db.session.scalars(
-        _surveyed(select(Unit))
-        .where(Unit.parent_id == unit.id, Unit.active.is_(True))
-        .options(*_RANKING_LOADS)
+def units_below(unit: Unit) -> list[Unit]:
+    """The active units with a survey anywhere below `unit` (children, grandchildren, …).
+
+    A district's ranking must include a kindergarten under a ward, not only the wards.
+    """
+    candidates = db.session.scalars(
+        _surveyed(select(Unit)).where(Unit.active.is_(True)).options(*_RANKING_LOADS)
     ).all()
-    return rank_rows(list(children), period)
+    parents: dict[int, int | None] = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+
+    def is_below(candidate: Unit) -> bool:
+        seen, current = set(), parents.get(candidate.id)
+        while current is not None and current not in seen:
+            if current == unit.id:
+                return True
+            seen.add(current)
+            current = parents.get(current)
+        return False
+
+    return [candidate for candidate in candidates if is_below(candidate)]
+
+
+def ranking_below(unit: Unit, period: Period) -> list[dict]:
+    """Every active unit with a survey below `unit`, at any depth, ranked."""
+    return rank_rows(units_below(unit), period)
+
+
+def share_with_units_below(unit: Unit, period: Period) -> Share:
+    """One figure over the unit and everything below it (merged predecessors included, each
+    response once). No target: the units below can have different ones (99 % / 95 %)."""
+    ids: set[int] = set()
+    for member in [unit, *units_below(unit)]:
+        ids.update(unit_ids_with_predecessors(member)[0])
+    counts = _shares_by_unit(sorted(ids), period)
+    satisfied = sum(s for s, _n in counts.values())
+    n = sum(n for _s, n in counts.values())
+    return make_share(satisfied, n, None)
 
 
 def district_overview(period: Period, unit_type: str | None = None) -> list[dict]:

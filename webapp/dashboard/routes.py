@@ -78,6 +78,7 @@ def overview():
         chart=chart,
         choices=services.period_choices(period),
         locale=locale,
+        whole_district=visible_unit_ids(current_user) is None,
     )
 
 
@@ -128,7 +129,8 @@ def unit(slug: str):
         comments_limit=COMMENTS_PER_PAGE,
         comments_offset=(page - 1) * COMMENTS_PER_PAGE,
     )
-    children = figures.children_ranking(unit, period) if unit.children else []
+    children = figures.ranking_below(unit, period) if unit.children else []
+    whole = figures.share_with_units_below(unit, period) if children else None
     pages = max(1, -(-summary.comments_total // COMMENTS_PER_PAGE))
     return render_template(
         "dashboard/unit.html",
@@ -137,6 +139,7 @@ def unit(slug: str):
         summary=summary,
         charts=services.unit_charts(summary, locale),
         children=children,
+        whole=whole,
         kiosks=services.kiosk_health([unit.id]),
         choices=services.period_choices(period),
         page=page,

@@ -87,10 +87,10 @@ def summary_figures(unit: Unit, period: Period) -> "values.SummaryFigures":
         year = period.first_day.year
         for number in range(1, 5):
             quarter = parse_period(f"{year}-Q{number}", period.tz)
-            shares = {r["unit_slug"]: r["share"] for r in figures.children_ranking(unit, quarter)}
+            shares = {r["unit_slug"]: r["share"] for r in figures.ranking_below(unit, quarter)}
             quarters.append({"code": quarter.code, "number": number, "shares": shares})
     return values.SummaryFigures(
-        rows=figures.children_ranking(unit, period),
+        rows=figures.ranking_below(unit, period),
         groups=groups_across(children, period),
         quarters=quarters,
     )
