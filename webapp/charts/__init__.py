@@ -50,7 +50,7 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Mar
     return Markup(  # noqa: S704
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}"'
-        f' role="img" aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" font-size="13"'
+        f' role="img" aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" font-size="14"'
         f' fill="{INK}" preserveAspectRatio="xMidYMid meet">'
         f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
         + "".join(body)
@@ -104,9 +104,10 @@ def interval_rows(
     tick_label: Callable[[float], str] = plain_percent,
 ) -> Markup:
     """Horizontal dot-and-whisker chart: one row per unit/group, a dashed target line."""
-    label_w, value_w, plot_w, row_h, top = 230, 110, 420, 26, 24
+    # Labels at 13-14 px stay legible in a PDF page and on a phone (10-11 px were not).
+    label_w, value_w, plot_w, row_h, top = 250, 130, 400, 30, 28
     width = label_w + plot_w + value_w
-    height = top + row_h * max(1, len(points)) + 24
+    height = top + row_h * max(1, len(points)) + 28
     floor = _scale_floor(points, target)
 
     def x(pct: float) -> float:
@@ -118,12 +119,12 @@ def interval_rows(
             f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" '
             f'y2="{height - 20}" stroke="{LINE}"/>'
         )
-        body.append(_text(x(tick), top - 10, tick_label(tick), "middle", 11, MUTED))
+        body.append(_text(x(tick), top - 10, tick_label(tick), "middle", 13, MUTED))
     for i, point in enumerate(points):
         cy = top + row_h * i + row_h / 2
         body.append(_text(label_w - 8, cy + 4, _short(point.label, 32), "end"))
         if point.pct is None:
-            body.append(_text(label_w + 4, cy + 4, point.value_label, fill=MUTED, size=12))
+            body.append(_text(label_w + 4, cy + 5, point.value_label, fill=MUTED, size=13))
             continue
         if point.low is not None and point.high is not None:
             body.append(
@@ -134,14 +135,14 @@ def interval_rows(
             f'<circle cx="{x(point.pct):.1f}" cy="{cy:.1f}" r="5.5" '
             f'fill="{point.colour}" stroke="#fff" stroke-width="1.5"/>'
         )
-        body.append(_text(width - 4, cy + 4, point.value_label, "end", 12))
+        body.append(_text(width - 4, cy + 5, point.value_label, "end", 14))
     if target is not None:
         tx = x(target)
         body.append(
             f'<line x1="{tx:.1f}" y1="{top - 4}" x2="{tx:.1f}" y2="{height - 20}" '
             f'stroke="{INK}" stroke-width="1.5" stroke-dasharray="5 4"/>'
         )
-        body.append(_text(tx, height - 6, target_label, "middle", 11))
+        body.append(_text(tx, height - 6, target_label, "middle", 13))
     return _svg(width, height, title, desc, body)
 
 
@@ -154,7 +155,9 @@ def trend(
     tick_label: Callable[[float], str] = plain_percent,
 ) -> Markup:
     """Vertical trend by month: dots with interval whiskers, joined where data exist."""
-    left, right, top, bottom = 48, 16, 16, 40
+    # The target's label sits in the right margin, outside the plot, so it never lands on a
+    # point or a whisker; the values sit under the month names, away from the dots.
+    left, right, top, bottom = 56, 96, 16, 48
     plot_w = max(360, 130 * len(points))
     plot_h = 180
     width, height = left + plot_w + right, top + plot_h + bottom
@@ -170,20 +173,20 @@ def trend(
             f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" '
             f'y2="{y(tick):.1f}" stroke="{LINE}"/>'
         )
-        body.append(_text(left - 6, y(tick) + 4, tick_label(tick), "end", 11, MUTED))
+        body.append(_text(left - 6, y(tick) + 4, tick_label(tick), "end", 13, MUTED))
     if target is not None:
         body.append(
             f'<line x1="{left}" y1="{y(target):.1f}" x2="{left + plot_w}" '
             f'y2="{y(target):.1f}" stroke="{INK}" stroke-width="1.5" '
             f'stroke-dasharray="5 4"/>'
         )
-        body.append(_text(left + plot_w, y(target) - 5, target_label, "end", 11))
+        body.append(_text(left + plot_w + 6, y(target) + 4, target_label, "start", 13))
     path = []
     for i, point in enumerate(points):
         cx = left + step * i + step / 2
-        body.append(_text(cx, top + plot_h + 18, point.label, "middle", 12))
+        body.append(_text(cx, top + plot_h + 20, point.label, "middle", 14))
         if point.pct is None:
-            body.append(_text(cx, top + plot_h - 6, point.value_label, "middle", 11, MUTED))
+            body.append(_text(cx, top + plot_h + 38, point.value_label, "middle", 13, MUTED))
             continue
         if point.low is not None and point.high is not None:
             body.append(
@@ -192,7 +195,7 @@ def trend(
             )
         path.append(f"{cx:.1f},{y(point.pct):.1f}")
         body.append(f'<circle cx="{cx:.1f}" cy="{y(point.pct):.1f}" r="5" fill="{point.colour}"/>')
-        body.append(_text(cx, top + plot_h + 34, point.value_label, "middle", 11))
+        body.append(_text(cx, top + plot_h + 38, point.value_label, "middle", 13))
     if len(path) > 1:
         body.insert(
             0,
@@ -213,8 +216,8 @@ def columns(
 
     `number` writes the scale's top value the way the page's locale writes counts (1.234).
     """
-    left, top, bottom = 36, 12, 26
-    col_w = 22 if len(values) > 12 else 48
+    left, top, bottom = 44, 12, 30
+    col_w = 26 if len(values) > 12 else 52
     plot_w = col_w * len(values)
     plot_h = 120
     width, height = left + plot_w + 8, top + plot_h + bottom
@@ -222,7 +225,7 @@ def columns(
     body = [
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         f'stroke="{MUTED}"/>',
-        _text(left - 4, top + 10, number(peak), "end", 11, MUTED),
+        _text(left - 4, top + 10, number(peak), "end", 13, MUTED),
     ]
     for i, (value, label) in enumerate(zip(values, labels, strict=True)):
         h = plot_h * value / peak
@@ -232,7 +235,7 @@ def columns(
             f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{col_w - 4}" '
             f'height="{h:.1f}" fill="{colour}"><title>{escape(label)}: {value}</title></rect>'
         )
-        body.append(_text(x + (col_w - 4) / 2, top + plot_h + 16, label, "middle", 11))
+        body.append(_text(x + (col_w - 4) / 2, top + plot_h + 20, label, "middle", 13))
     return _svg(width, height, title, desc, body)
 
 
