@@ -139,3 +139,14 @@ def test_import_refuses_slugs_that_are_not_plain(seeded, runner, tmp_path):
     result = runner.invoke(args=["units", "import", str(path)])
     assert result.exit_code == 1
     assert "must be lowercase" in result.output
+
+
+def test_packaged_units_have_real_english_names(seeded):
+    """Issue 11: not the Vietnamese without accents ("Truong Mam non Ben Thanh")."""
+    from webapp.units.services import ascii_name
+
+    with seeded.app_context():
+        assert get_unit("q1-mn-ben-thanh").name_en == "Ben Thanh Kindergarten"
+        assert get_unit("sai-gon").name_en == "Sai Gon Ward"
+        for unit in db.session.scalars(select(Unit)):
+            assert unit.name_en != ascii_name(unit.name_vi), unit.slug
