@@ -75,6 +75,7 @@ UNIT_TYPES = Choices(
 AUDIT_ACTIONS = Choices(
     ("auth.login", _l("signed in")),
     ("auth.login_failed", _l("sign-in failed")),
+    ("auth.account_under_attack", _l("account under a password-guessing attack")),
     ("auth.logout", _l("signed out")),
     ("auth.password_change", _l("password changed")),
     ("user.create", _l("user created")),

@@ -61,7 +61,8 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"  # per client address
-    LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"  # per e-mail address tried, from anywhere
+    # Failed sign-ins per account; beyond it only the addresses that failed on it are refused.
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per hour"
     ENROLL_RATE_LIMIT = "10 per minute"
     SYNC_RATE_LIMIT = "120 per minute"
     REPORT_RATE_LIMIT = "30 per minute"  # PDF downloads per account (each may render+sign)

@@ -142,6 +142,8 @@ def test_behind_a_proxy_the_client_address_is_used(seeded):
 
 
 def test_guessing_one_account_from_many_addresses_is_limited(seeded):
+    """Once an account's failures reach the limit, every address that failed on it is
+    refused, and a new address gets one guess (it then fails and is refused too)."""
     limited = make_app(
         PROXY_HOPS=1,
         RATELIMIT_ENABLED=True,
@@ -149,15 +151,58 @@ def test_guessing_one_account_from_many_addresses_is_limited(seeded):
         LOGIN_ACCOUNT_RATE_LIMIT="3 per hour",
     )
     client = limited.test_client()
+
+    def guess(address):
+        return client.post(
+            "/login",
+            data={"email": "chair@q1.vn", "password": "wrong-guess"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+
+    assert [guess(f"198.51.100.{i}") for i in range(3)] == [401, 401, 401]
+    assert [guess(f"198.51.100.{i}") for i in range(3)] == [429, 429, 429]
+    assert guess("198.51.100.77") == 401  # a new address: one guess
+    assert guess("198.51.100.77") == 429
+
+
+def test_the_owner_still_signs_in_while_their_account_is_guessed(seeded):
+    """Probe finding M2: 40 wrong passwords locked the owner out for an hour. Now only the
+    guessing addresses are slowed down, and the admin is told the account is under attack."""
+    from webapp.auth.services import UNDER_ATTACK_FAILURES
+
+    with seeded.app_context():
+        make_user("chair@q1.vn", "manager", "sai-gon")
+        db.session.commit()
+    limited = make_app(
+        PROXY_HOPS=1,
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="1000 per minute",
+        LOGIN_ACCOUNT_RATE_LIMIT="20 per hour",
+    )
+    attacker = limited.test_client()
     statuses = [
-        client.post(
+        attacker.post(
             "/login",
             data={"email": "chair@q1.vn", "password": f"guess-{i}"},
-            headers={"X-Forwarded-For": f"198.51.100.{i}"},
+            headers={"X-Forwarded-For": "203.0.113.66"},
         ).status_code
-        for i in range(5)
+        for i in range(40)
     ]
-    assert statuses == [401, 401, 401, 429, 429]
+    assert statuses.count(401) == 20
+    assert statuses[20:] == [429] * 20
+    owner = limited.test_client()
+    reply = owner.post(
+        "/login",
+        data={"email": "chair@q1.vn", "password": PASSWORD},
+        headers={"X-Forwarded-For": "192.0.2.10"},
+    )
+    assert reply.status_code == 302
+    with seeded.app_context():
+        alerts = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "auth.account_under_attack")
+        ).all()
+    assert len(alerts) == 1
+    assert alerts[0].details["failures"] == UNDER_ATTACK_FAILURES
 
 
 def test_reports_of_periods_that_have_not_started_are_refused(admin_client):

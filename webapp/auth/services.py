@@ -1,12 +1,15 @@
 """Accounts: creation with a password policy, and password checks."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.audit.models import AuditEvent
 from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
+from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.units.models import Unit
 
@@ -36,6 +39,42 @@ def password_problem(password: str, email: str = "") -> str | None:
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
+
+
+def normal_email(email: str) -> str:
+    return email.strip().lower()[:254]
+
+
+# An account whose sign-in failed this often within an hour is being guessed: the admin hears
+# of it once (an audit entry the alerts read), and only the failing addresses are slowed down.
+UNDER_ATTACK_FAILURES = 20
+RECENT = timedelta(hours=1)
+
+
+def _failures(email: str, since, address: str | None = None, *, any_address: bool = True):
+    query = select(func.count()).where(
+        AuditEvent.action == "auth.login_failed",
+        AuditEvent.actor_label == email,
+        AuditEvent.at >= since,
+    )
+    return query if any_address else query.where(AuditEvent.ip == address)
+
+
+def is_known_guesser(email: str, address: str | None, limit: int, window: timedelta) -> bool:
+    """The account's failures within `window` reached `limit` and `address` is among them."""
+    since = utcnow() - window
+    if (db.session.scalar(_failures(email, since)) or 0) < limit:
+        return False
+    return bool(db.session.scalar(_failures(email, since, address, any_address=False)))
+
+
+def note_failed_login(email: str) -> None:
+    """Audit a failed sign-in; the failure that makes an account 'under attack' alerts once."""
+    email = normal_email(email)
+    record("auth.login_failed", actor_label=email)
+    failures = db.session.scalar(_failures(email, utcnow() - RECENT))
+    if failures == UNDER_ATTACK_FAILURES:
+        record("auth.account_under_attack", target=email, failures=failures)
 
 
 def find_user(email: str) -> User | None:
