@@ -4,7 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-WORKERS ?= 2
+# One process with threads: rate limits kept in memory (the default store) then count once,
+# not once per worker (probe finding L1). Several workers or servers need a shared store:
+# FLASK_RATELIMIT_STORAGE_URI=redis://… (README).
+WORKERS ?= 1
+THREADS ?= 4
 export FLASK_APP := wsgi
 SCHEME := $(if $(CERT_FILE),https,http)
 export FLASK_PUBLIC_BASE_URL ?= $(SCHEME)://$(HOST):$(PORT)
@@ -35,7 +39,7 @@ i18n-compile: venv
 run: venv
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo bootstrap
-	exec env $(RUN_ENV) $(BIN)/gunicorn wsgi:app --workers $(WORKERS) --bind $(HOST):$(PORT) \
+	exec env $(RUN_ENV) $(BIN)/gunicorn wsgi:app --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
 		--access-logfile - $(if $(CERT_FILE),--certfile $(CERT_FILE) --keyfile $(KEY_FILE),)
 
 test: dev-deps

@@ -137,14 +137,15 @@ def server_env(**extra) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn_server(workers: int = 2, **env_extra):
+def gunicorn_server(workers: int = 2, threads: int = 1, **env_extra):
     """Run `gunicorn wsgi:app` on a free loopback port; yields its base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = server_env(FLASK_PUBLIC_BASE_URL=base_url, **env_extra)
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen(
-        [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        [gunicorn, "--workers", str(workers), "--threads", str(threads)]
+        + ["--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

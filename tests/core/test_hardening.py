@@ -229,3 +229,28 @@ def test_gunicorn_does_not_advertise_its_name_or_version():
 
     with gunicorn_server(workers=1) as url, urllib.request.urlopen(url + "/healthz") as reply:
         assert reply.headers["Server"] == "hailong"
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("seeded")
+def test_make_runs_server_counts_a_rate_limit_once():
+    """Probe finding L1: with memory:// each of 2 workers counted its own limit (19 of a
+    configured 10 per minute got through). `make run` serves one process with threads."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from tests.conftest import gunicorn_server
+
+    with gunicorn_server(
+        workers=1, threads=4, FLASK_LOGIN_RATE_LIMIT="10 per minute", FLASK_WTF_CSRF_ENABLED="false"
+    ) as url:
+        statuses = []
+        for i in range(14):
+            body = urllib.parse.urlencode({"email": f"x{i}@q1.vn", "password": "wrong"}).encode()
+            try:
+                with urllib.request.urlopen(url + "/login", data=body) as reply:
+                    statuses.append(reply.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+    assert statuses.count(429) == 4
