@@ -107,6 +107,15 @@ REPORT_KINDS = Choices(
 # Each language by its own name, as language switches write it.
 LANGUAGES = Choices(("vi", "Tiếng Việt"), ("en", "English"))
 
+# Why the audit log's hash chain broke (webapp/audit/chain.py), in the words an auditor reads.
+AUDIT_CHAIN_PROBLEMS = Choices(
+    ("missing", _l("an entry before it was deleted")),
+    ("reordered", _l("entries were moved out of order")),
+    ("relinked", _l("it no longer follows the entry before it (moved or replaced)")),
+    ("edited", _l("its content was changed after it was written")),
+    ("truncated", _l("the last entries were deleted")),
+)
+
 KINDS: dict[str, Choices] = {
     "flag_reason": FLAG_REASONS,
     "role": ROLES,
@@ -115,6 +124,7 @@ KINDS: dict[str, Choices] = {
     "audit_action": AUDIT_ACTIONS,
     "report_kind": REPORT_KINDS,
     "language": LANGUAGES,
+    "audit_chain_problem": AUDIT_CHAIN_PROBLEMS,
 }
 
 

@@ -131,3 +131,19 @@ def test_the_migration_chains_entries_written_before_it(tmp_path):
         db.session.commit()
         assert verify_chain().entries == 4
         db.engine.dispose()
+
+
+def test_the_admin_page_shows_the_chain_status(five_entries):
+    from tests.factories import login, make_user
+
+    with five_entries.app_context():
+        make_user("auditor@q1.vn", "auditor")
+        db.session.commit()
+    client = five_entries.test_client()
+    login(client, "auditor@q1.vn")
+    page = client.get("/admin/audit/chain").get_data(as_text=True)
+    assert "Nguyên vẹn" in page
+    tamper(five_entries, update(AuditEvent).where(AuditEvent.seq == 4).values(action="x"))
+    page = client.get("/admin/audit/chain").get_data(as_text=True)
+    assert "Bị phá vỡ" in page
+    assert "nội dung của mục đã bị sửa" in page

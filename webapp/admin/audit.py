@@ -7,6 +7,7 @@ from flask_login import current_user
 from webapp.access import allow, visible_unit_ids
 from webapp.admin import services
 from webapp.admin.common import READ, bp
+from webapp.audit.services import verify_chain
 from webapp.formatting import current_locale
 from webapp.paging import page_number
 from webapp.units.services import get_unit
@@ -38,6 +39,13 @@ def audit():
         actions=services.audit_actions(),
         args=request.args,
     )
+
+
+@bp.get("/admin/audit/chain")
+@allow(*READ)
+def audit_chain():
+    """Recompute the audit log's hash chain now (what `flask audit verify` does)."""
+    return render_template("admin/audit_chain.html", status=verify_chain())
 
 
 @bp.get("/admin/quarantine")
