@@ -11,6 +11,7 @@ from tests.browser.conftest import (
     latest_kiosk_id,
     open_staff_panel,
     screen,
+    shot,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -88,6 +89,7 @@ def test_sync_now_says_what_it_did(seeded, runner, kiosk_server, new_context):
     expect(status).to_be_empty()
     assert sync_now(page) == ["sending", "nothing"]
     expect(status).to_have_text("Không có ý kiến nào cần gửi.")
+    shot(page, "staff-sync-nothing-vi")  # docs/screenshots/kiosk-staff-vi.png, at 800 px wide
     page.click("[data-staff=close]")
 
     # Two responses the server did not get (the network failed for sync only).
