@@ -20,17 +20,17 @@ test('version 7 and variant 10 bits, canonical text form', () => {
   }
 });
 
-// The generator never goes back in time (not even to a clock given to it), so the tests
-// below pass it ever later times, all after the real clock.
-const daysAhead = (days) => Math.floor(Date.now() / 1000) * 1000 + days * 86_400_000 + 123;
-
+// The generator never goes back in time, so the tests below use ever later clocks, counted from
+// now (a fixed date would fail once the real clock passes it).
+const DAY = 86_400_000;
+const NOW = Date.now();
 test('the first 48 bits are the Unix time in milliseconds', () => {
-  const at = daysAhead(1);
+  const at = NOW + DAY + 123;
   assert.equal(timestampOf(uuidv7(at)), at);
 });
 
 test('ids sort in creation order, also many within one millisecond', () => {
-  const base = daysAhead(2);
+  const base = NOW + 2 * DAY;
   const ids = [];
   for (let ms = 0; ms < 5; ms += 1) {
     for (let i = 0; i < 600; i += 1) ids.push(uuidv7(base + ms));
@@ -40,14 +40,14 @@ test('ids sort in creation order, also many within one millisecond', () => {
 });
 
 test('the counter running out borrows the next millisecond instead of repeating', () => {
-  const at = daysAhead(3);
+  const at = NOW + 3 * DAY;
   const ids = Array.from({ length: 5000 }, () => uuidv7(at)); // > 4096 ids in one millisecond
   assert.deepEqual([...ids].sort(), ids);
   assert.ok(timestampOf(ids.at(-1)) > at);
 });
 
 test('a clock set back a little never makes an id sort before an earlier one', () => {
-  const at = daysAhead(4);
+  const at = NOW + 4 * DAY;
   const first = uuidv7(at);
   const second = uuidv7(at - 2000);
   assert.ok(second > first);
