@@ -11,6 +11,7 @@ from tests.browser.conftest import (
     latest_kiosk_id,
     open_staff_panel,
     screen,
+    shot,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -88,6 +89,7 @@ def test_sync_now_says_what_it_did(seeded, runner, kiosk_server, new_context):
     expect(status).to_be_empty()
     assert sync_now(page) == ["sending", "nothing"]
     expect(status).to_have_text("Không có ý kiến nào cần gửi.")
+    shot(page, "staff-sync-nothing-vi")  # docs/screenshots/kiosk-staff-vi.png, at 800 px wide
     page.click("[data-staff=close]")
 
     # Two responses the server did not get (the network failed for sync only).
@@ -102,6 +104,9 @@ def test_sync_now_says_what_it_did(seeded, runner, kiosk_server, new_context):
     )
     expect(page.locator("[data-fact=staff_queued]")).to_have_text("2")
     expect(page.locator("[data-staff=sync]")).to_be_enabled()
+    expect(page.locator("[data-fact=staff_last_error]")).to_contain_text(
+        "không có mạng hoặc máy chủ không trả lời ("
+    )
 
     context.unroute("**/api/v1/sync")
     assert sync_now(page) == ["sending", "sent"]
@@ -112,6 +117,7 @@ def test_sync_now_says_what_it_did(seeded, runner, kiosk_server, new_context):
     # Offline altogether, in English.
     page.click("[data-lang=en]")
     context.set_offline(True)
+    page.wait_for_function("() => !navigator.onLine")  # what the sync loop asks first
     queue_one_tap_surveys(page, 1)
     page.click("[data-lang=en]")
     open_staff_panel(page)

@@ -29,7 +29,7 @@ CONFIG_URL = "/api/v1/kiosk/config"
 # ES modules the first screen needs, preloaded by the page so there is no import waterfall.
 # With the stylesheet that is eight requests: six leave at once on a browser's six HTTP/1.1
 # connections, the last two on the first connections to come free, which a slow link pays
-# with about one RTT (measured in docs/performance.md: +0.1 s at 400 ms RTT). Keep it small.
+# with about one more RTT (figures in docs/performance.md). Keep the list short.
 FIRST_PAINT_MODULES = (
     "vendor/idb/idb.js",
     "js/outbox/backoff.js",

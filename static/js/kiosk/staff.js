@@ -70,6 +70,14 @@ function fmtTime(iso, i18n) {
   return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString(i18n.lang === 'vi' ? 'vi-VN' : 'en-GB');
 }
 
+// The reasons sync.js and main.js record without a server message, in the staff's language;
+// a server's own reply ("HTTP 500: …") is shown as it came.
+const ERROR_KEYS = { network: 'staff_error_network', timeout: 'staff_error_timeout', 'config: network': 'staff_error_config' };
+
+function errorText(reason, t) {
+  return ERROR_KEYS[reason] ? t(ERROR_KEYS[reason]) : reason;
+}
+
 export class StaffPanel {
   // info(): {version, kiosk, config, persisted}; actions: syncNow(), reenroll(), close()
   constructor(root, { i18n, outbox, info, syncNow, reenroll, close }) {
@@ -216,7 +224,7 @@ export class StaffPanel {
       ['staff_queued', String(queued)],
       ['staff_dead', String(dead.length)],
       ['staff_last_sync', fmtTime(lastSync, this.i18n)],
-      ['staff_last_error', lastError ? `${lastError} (${fmtTime(lastErrorAt, this.i18n)})` : t('staff_none')],
+      ['staff_last_error', lastError ? `${errorText(lastError, t)} (${fmtTime(lastErrorAt, this.i18n)})` : t('staff_none')],
       ['staff_persisted', info.persisted ? t('yes_short') : t('no_short')],
       ['staff_app_version', info.version],
       ['staff_survey_version', surveys || t('staff_none')],
