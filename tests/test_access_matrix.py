@@ -14,6 +14,7 @@ from webapp.access import audiences_of
 from webapp.extensions import db
 from webapp.kiosk.services import hash_secret
 from webapp.reports.models import Report
+from webapp.responses.models import QuarantinedResponse
 from webapp.units.services import get_unit
 
 OWN_UNIT = "tan-dinh"
@@ -71,7 +72,8 @@ def world(seeded):
             signer_fingerprint="1" * 64,
             pdf=b"%PDF-",
         )
-        db.session.add_all([own_report, other_report])
+        held = QuarantinedResponse(kiosk_id=own_kiosk.id, payload={"id": "x"}, errors={"id": "?"})
+        db.session.add_all([own_report, other_report, held])
         db.session.commit()
         own = {
             "slug": OWN_UNIT,
@@ -79,6 +81,7 @@ def world(seeded):
             "kiosk_id": own_kiosk.id,
             "user_id": manager.id,
             "report_id": own_report.id,
+            "item_id": held.id,
             "key": "tthc_one_stop",
             "code": "vi",
         }

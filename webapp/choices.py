@@ -76,6 +76,8 @@ AUDIT_ACTIONS = Choices(
     ("auth.login", _l("signed in")),
     ("auth.login_failed", _l("sign-in failed")),
     ("auth.account_under_attack", _l("account under a password-guessing attack")),
+    ("quarantine.replay", _l("quarantined response corrected and stored")),
+    ("quarantine.dismiss", _l("quarantined response dismissed")),
     ("auth.logout", _l("signed out")),
     ("auth.password_change", _l("password changed")),
     ("user.create", _l("user created")),
@@ -116,6 +118,11 @@ AUDIT_CHAIN_PROBLEMS = Choices(
     ("truncated", _l("the last entries were deleted")),
 )
 
+QUARANTINE_RESOLUTIONS = Choices(
+    ("replayed", _l("corrected and stored")),
+    ("dismissed", _l("dismissed")),
+)
+
 KINDS: dict[str, Choices] = {
     "flag_reason": FLAG_REASONS,
     "role": ROLES,
@@ -125,6 +132,7 @@ KINDS: dict[str, Choices] = {
     "report_kind": REPORT_KINDS,
     "language": LANGUAGES,
     "audit_chain_problem": AUDIT_CHAIN_PROBLEMS,
+    "quarantine_resolution": QUARANTINE_RESOLUTIONS,
 }
 
 

@@ -128,3 +128,14 @@ class UserEditForm(Form):
     units = SelectMultipleField(_l("Units (managers)"), validators=[Optional()])
     active = BooleanField(_l("Active"))
     submit = SubmitField(_l("Save"))
+
+
+class ReplayForm(Form):
+    payload = TextAreaField(_l("Response as sent (JSON), corrected"), validators=[DataRequired()])
+    note = StringField(_l("What was corrected"), validators=[Optional(), Length(max=500)])
+    replay = SubmitField(_l("Check and store"))
+
+
+class DismissForm(Form):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    dismiss = SubmitField(_l("Dismiss"))

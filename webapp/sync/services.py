@@ -18,6 +18,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from webapp.audit.services import record
@@ -387,6 +388,72 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     _quarantine(kiosk, rejected, now)
     kiosk.last_sync_at = now  # written with the last-seen facts by the request's commit
     return result
+
+
+# --- resolving quarantined responses (issue 15) --------------------------------------------
+
+
+class QuarantineError(ValueError):
+    pass
+
+
+def replay_quarantined(
+    held: QuarantinedResponse, payload: object, by_user_id: int | None, note: str = ""
+) -> dict | None:
+    """Send a quarantined response, as corrected by an admin, through the checks of a sync.
+
+    Stored (or found already stored): the item is resolved and None is returned. Refused
+    again: nothing changes and the new errors are returned for the admin to correct. The
+    device's clock correction of the original request is not known any more, so the times
+    are taken as sent.
+    """
+    if held.resolved_at is not None:
+        raise QuarantineError(_("This response was resolved already."))
+    if not isinstance(payload, dict):
+        raise QuarantineError(_("The response must be a JSON object {…}."))
+    kiosk = held.kiosk
+    last_seen = kiosk.last_sync_at  # a replay is not the kiosk syncing
+    now = utcnow()
+    with db.session.begin_nested() as attempt:
+        result = ingest_batch(kiosk, Envelope(device_time=now, items=[payload]), now)
+        if result.rejected:
+            attempt.rollback()
+    kiosk.last_sync_at = last_seen
+    if result.rejected:
+        return result.rejected[0]["errors"]
+    _resolve(held, "replayed", by_user_id, note, now)
+    record(
+        "quarantine.replay",
+        unit_id=kiosk.unit_id,
+        target=f"quarantine:{held.id}",
+        kiosk_id=kiosk.id,
+        stored="accepted" if result.accepted else "duplicate",
+        note=note,
+    )
+    return None
+
+
+def dismiss_quarantined(held: QuarantinedResponse, by_user_id: int | None, reason: str) -> None:
+    if held.resolved_at is not None:
+        raise QuarantineError(_("This response was resolved already."))
+    if not reason.strip():
+        raise QuarantineError(_("Give a reason for dismissing this response."))
+    _resolve(held, "dismissed", by_user_id, reason.strip(), utcnow())
+    record(
+        "quarantine.dismiss",
+        unit_id=held.kiosk.unit_id,
+        target=f"quarantine:{held.id}",
+        kiosk_id=held.kiosk_id,
+        reason=reason.strip(),
+    )
+
+
+def _resolve(held: QuarantinedResponse, how: str, by_user_id, note: str, now) -> None:
+    held.resolved_at = now
+    held.resolution = how
+    held.resolved_by_id = by_user_id
+    held.resolution_note = note or None
+    db.session.flush()
 
 
 def _conflict(kiosk: Kiosk, item: ValidItem, rejected: list[RejectedItem]) -> None:
