@@ -1,5 +1,7 @@
 """Flask extensions, created unbound so that every module can import them."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -26,6 +28,17 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. At runtime it is `db.Model` (Base plus Flask-SQLAlchemy's
+# bind and table-name mixins); mypy cannot use an instance attribute as a base class
+# (python/mypy#8603), so the checker sees the same base spelled as a class statement.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        __abstract__ = True
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
