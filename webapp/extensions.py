@@ -1,6 +1,6 @@
 """Flask extensions, created unbound so that every module can import them."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import Babel
 from flask_compress import Compress
@@ -10,7 +10,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
     class Model(_FlaskModel, Base):
         __abstract__ = True
+        # DeclarativeBase types it as any FromClause; every model here maps a plain Table.
+        __table__: ClassVar[Table]
 else:
     Model = db.Model
 migrate = Migrate()
