@@ -1,6 +1,7 @@
 """Accounts: creation with a password policy, and password checks."""
 
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -42,7 +43,7 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, role: str, password: str, units: list[Unit] = ()) -> User:
+def create_user(email: str, role: str, password: str, units: Sequence[Unit] = ()) -> User:
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise AccountError(f"invalid e-mail address {email!r}")
