@@ -45,6 +45,7 @@ run: venv
 test: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(MAKE) --no-print-directory js-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -44,7 +44,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
         # Behind a load balancer / TLS proxy: trust its X-Forwarded-* headers, so that rate
         # limits, audit entries and URLs see the client's address and scheme.
         hops = int(app.config["PROXY_HOPS"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask documents wrapping wsgi_app this way; its stub declares it a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     logging.basicConfig(level=logging.INFO)
     # fontTools logs every subsetting step of the PDF fonts at INFO.
     logging.getLogger("fontTools").setLevel(logging.WARNING)

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound so that every module can import them."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -8,7 +10,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -26,6 +28,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base class of every model. At runtime it is `db.Model` (Base plus Flask-SQLAlchemy's
+# bind and table-name mixins); mypy cannot use an instance attribute as a base class
+# (python/mypy#8603), so the checker sees the same base spelled as a class statement.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        __abstract__ = True
+        # DeclarativeBase types it as any FromClause; every model here maps a plain Table.
+        __table__: ClassVar[Table]
+else:
+    Model = db.Model
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

@@ -36,14 +36,23 @@ ROMAN_QUARTERS = ("I", "II", "III", "IV")
 class ShareLike(Protocol):
     """What the figures service's Share carries (kept structural: no feature import)."""
 
-    satisfied: int
-    n: int
-    pct: float | None
-    low: float | None
-    high: float | None
-    target: Decimal | None
-    enough: bool
-    meets_target: bool | None
+    # Properties: read-only members, which a frozen dataclass satisfies.
+    @property
+    def satisfied(self) -> int: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def pct(self) -> float | None: ...
+    @property
+    def low(self) -> float | None: ...
+    @property
+    def high(self) -> float | None: ...
+    @property
+    def target(self) -> Decimal | None: ...
+    @property
+    def enough(self) -> bool: ...
+    @property
+    def meets_target(self) -> bool | None: ...
 
 
 def current_locale() -> str:

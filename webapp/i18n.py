@@ -12,7 +12,7 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands and reports built outside a request
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
-    if asked in languages:
+    if asked is not None and asked in languages:
         session["lang"] = asked
         return asked
     if session.get("lang") in languages:

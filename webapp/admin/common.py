@@ -7,6 +7,8 @@ from flask import Blueprint, abort, render_template, request
 from webapp.admin import services
 from webapp.extensions import db
 from webapp.formatting import current_locale
+from webapp.units.models import Unit
+from webapp.units.services import get_unit
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 READ = ("admin", "auditor")
@@ -32,6 +34,15 @@ def form_page(template: str, form, **context):
 def locale_name(row) -> str:
     """The name of a row that carries name_vi and name_en (unit types, groups, domains)."""
     return row.name_en if current_locale() == "en" else row.name_vi
+
+
+def chosen_unit(slug: str) -> Unit:
+    """A unit picked in a validated form (its choices are existing units): 400 if it was
+    deleted between drawing the form and submitting it."""
+    unit = get_unit(slug)
+    if unit is None:
+        abort(400)
+    return unit
 
 
 def unit_choices(exclude=None) -> list[tuple[str, str]]:

@@ -47,7 +47,7 @@ def domains() -> list[ProcedureDomain]:
     return list(db.session.scalars(select(ProcedureDomain).order_by(ProcedureDomain.code)))
 
 
-def _ancestors(unit: Unit):
+def _ancestors(unit: Unit | None):
     seen = set()
     while unit is not None and unit.id not in seen:
         seen.add(unit.id)
@@ -119,7 +119,7 @@ def merge_unit(unit: Unit, into: Unit, on: date, note: str | None = None) -> Non
         raise ManagementError("a unit cannot be merged into itself")
     if not into.active:
         raise ManagementError("merge into an active unit")
-    successor = into
+    successor: Unit | None = into
     seen = set()
     while successor is not None and successor.id not in seen:  # no merge cycles
         if successor.id == unit.id:
@@ -144,26 +144,30 @@ def merge_unit(unit: Unit, into: Unit, on: date, note: str | None = None) -> Non
 def set_targets(type_targets: dict[str, Decimal], group_targets: dict[str, Decimal]) -> int:
     """Update targets; returns how many changed (each change is audited with old and new)."""
     changed = 0
-    for model, values, kind in (
-        (UnitType, type_targets, "unit_type"),
-        (ReportGroup, group_targets, "report_group"),
-    ):
-        for code, value in values.items():
-            row = db.session.get(model, code)
-            if row is None:
-                raise ManagementError(f"unknown {kind} {code!r}")
-            value = Decimal(value).quantize(Decimal("0.01"))
-            if not Decimal(50) <= value <= Decimal(100):
-                raise ManagementError("targets lie between 50 and 100 %")
-            if Decimal(row.target_pct) != value:
-                record(
-                    "target.update",
-                    target=f"{kind}:{code}",
-                    before=str(row.target_pct),
-                    after=str(value),
-                )
-                row.target_pct = value
-                changed += 1
+    # Looked up per class: a loop over the two classes would type each row as their common base.
+    rows: list[tuple[str, str, UnitType | ReportGroup | None, Decimal]] = [
+        ("unit_type", code, db.session.get(UnitType, code), value)
+        for code, value in type_targets.items()
+    ]
+    rows += [
+        ("report_group", code, db.session.get(ReportGroup, code), value)
+        for code, value in group_targets.items()
+    ]
+    for kind, code, row, value in rows:
+        if row is None:
+            raise ManagementError(f"unknown {kind} {code!r}")
+        value = Decimal(value).quantize(Decimal("0.01"))
+        if not Decimal(50) <= value <= Decimal(100):
+            raise ManagementError("targets lie between 50 and 100 %")
+        if Decimal(row.target_pct) != value:
+            record(
+                "target.update",
+                target=f"{kind}:{code}",
+                before=str(row.target_pct),
+                after=str(value),
+            )
+            row.target_pct = value
+            changed += 1
     db.session.flush()
     return changed
 
@@ -215,8 +219,9 @@ def quarantined() -> list[QuarantinedResponse]:
 def update_user(user: User, *, role: str, unit_slugs: list[str], active: bool, by: User) -> None:
     if role not in ROLES:
         raise ManagementError(f"unknown role {role!r}")
-    units = [get_unit(s) for s in unit_slugs]
-    if any(u is None for u in units):
+    found = [get_unit(s) for s in unit_slugs]
+    units = [u for u in found if u is not None]
+    if len(units) != len(found):
         raise ManagementError("unknown unit")
     if role == "manager" and not units:
         raise ManagementError("a manager must be bound to at least one unit")
@@ -268,11 +273,14 @@ def audit_targets(events: list[AuditEvent], locale: str) -> dict[int, str]:
     )
     units = {u.slug: u for u in all_units()}
     groups = {g.code: g for g in report_groups()}
-    return {e.id: _target_text(e, kiosks, units, groups, locale) for e in events if e.target}
+    return {
+        e.id: _target_text(e.target, e.action, kiosks, units, groups, locale)
+        for e in events
+        if e.target
+    }
 
 
-def _target_text(event: AuditEvent, kiosks, units, groups, locale: str) -> str:
-    target = event.target
+def _target_text(target: str, action: str, kiosks, units, groups, locale: str) -> str:
     kind, _, code = target.partition(":")
     if kind == "kiosk" and code.isdigit() and int(code) in kiosks:
         kiosk = kiosks[int(code)]
@@ -287,7 +295,7 @@ def _target_text(event: AuditEvent, kiosks, units, groups, locale: str) -> str:
         return f"{units[slug].name(locale)} · {period_text(period, locale)}"
     if target in units:
         return units[target].name(locale)
-    if event.action == "overview.export":
+    if action == "overview.export":
         return period_text(target, locale)
     return target
 

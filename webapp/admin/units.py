@@ -5,11 +5,18 @@ from flask_babel import gettext as _
 
 from webapp.access import allow, visible_unit_or_404
 from webapp.admin import services
-from webapp.admin.common import READ, bp, form_page, locale_name, refused_as_400, unit_choices
+from webapp.admin.common import (
+    READ,
+    bp,
+    chosen_unit,
+    form_page,
+    locale_name,
+    refused_as_400,
+    unit_choices,
+)
 from webapp.admin.forms import MergeForm, RetireForm, UnitForm
 from webapp.extensions import db
 from webapp.kiosk.services import set_staff_pin
-from webapp.units.services import get_unit
 
 
 @bp.get("/admin/units")
@@ -99,7 +106,7 @@ def unit_merge(slug: str):
     if not form.validate_on_submit():
         abort(400, description=_("Choose the unit to merge into and a date."))
     with refused_as_400():
-        services.merge_unit(unit, get_unit(form.into.data), form.retired_on.data, form.note.data)
+        services.merge_unit(unit, chosen_unit(form.into.data), form.retired_on.data, form.note.data)
     db.session.commit()
     flash(_("Unit merged; its history stays reportable under its name."), "info")
     return redirect(url_for("admin.units"))

@@ -6,12 +6,11 @@ from flask_login import current_user
 
 from webapp.access import allow
 from webapp.admin import services
-from webapp.admin.common import READ, bp, form_page, unit_choices
+from webapp.admin.common import READ, bp, chosen_unit, form_page, unit_choices
 from webapp.admin.forms import UserEditForm, UserForm
 from webapp.auth.services import AccountError, create_user
 from webapp.choices import ROLES
 from webapp.extensions import db
-from webapp.units.services import get_unit
 
 
 @bp.get("/admin/users")
@@ -27,7 +26,8 @@ def user_new():
     form.role.choices = ROLES.choices()
     form.units.choices = unit_choices()
     if form.validate_on_submit():
-        units = [get_unit(s) for s in form.units.data or []] if form.role.data == "manager" else []
+        slugs = (form.units.data or []) if form.role.data == "manager" else []
+        units = [chosen_unit(s) for s in slugs]
         try:
             create_user(form.email.data, form.role.data, form.password.data, units)
         except AccountError as exc:

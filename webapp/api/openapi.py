@@ -42,7 +42,7 @@ DATE_TIME = {"type": "string", "format": "date-time"}
 def openapi_document(config: Mapping) -> dict:
     max_items = int(config["SYNC_MAX_RESPONSES"])
     max_bytes = int(config["SYNC_MAX_BYTES"])
-    bearer = [{"kioskToken": []}]
+    bearer: list[dict[str, list[str]]] = [{"kioskToken": []}]
     return {
         "openapi": "3.1.0",
         "info": {

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.auth.models import User
 from webapp.dbtypes import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +31,7 @@ class AuditEvent(db.Model):
     actor_user: Mapped[User | None] = relationship()
 
 
-class AuditChainHead(db.Model):
+class AuditChainHead(Model):
     """One row: the last entry's position and hash.
 
     Every append updates this row first, which makes the database serialise appends (a row lock

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp import choices
 from webapp.dbtypes import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model, db
 from webapp.units.models import Unit
 
 ROLES = choices.ROLES.codes  # the codes; their labels live in webapp.choices
@@ -21,7 +21,7 @@ user_units = Table(
 )
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -46,7 +46,7 @@ def _refuse_known_guessers() -> None:
     window = timedelta(seconds=limit.get_expiry())
     if services.is_known_guesser(email, request.remote_addr, limit.amount, window):
         refused = TooManyRequests()
-        refused.retry_after = limit.get_expiry()  # type: ignore[attr-defined]
+        refused.retry_after = limit.get_expiry()
         raise refused
 
 

@@ -1,6 +1,7 @@
 """Accounts: creation with a password policy, and password checks."""
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -81,7 +82,7 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, role: str, password: str, units: list[Unit] = ()) -> User:
+def create_user(email: str, role: str, password: str, units: Sequence[Unit] = ()) -> User:
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise AccountError(f"invalid e-mail address {email!r}")

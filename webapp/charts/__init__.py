@@ -257,7 +257,7 @@ def stacked_bar(
         x += w
     if not total:
         body.append(f'<rect x="0" y="{top}" width="{width}" height="{bar_h}" fill="{LINE}"/>')
-    lx = 0
+    lx: float = 0  # an int until the first label: the first x is written "0"
     for count, colour, label in zip(counts, colours, labels, strict=False):
         item = f"{label}: {count}"
         body.append(

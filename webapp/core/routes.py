@@ -37,5 +37,8 @@ def set_language(code: str):
 def favicon():
     # Browsers ask for /favicon.ico on every page whatever the <link rel=icon> says; they
     # accept a PNG under that name.
-    icons = current_app.static_folder + "/kiosk"
+    static = current_app.static_folder
+    if static is None:  # create_app always sets one
+        raise RuntimeError("the app has no static folder")
+    icons = static + "/kiosk"
     return send_from_directory(icons, "icon-192.png", mimetype="image/png", max_age=86400)

@@ -24,9 +24,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -368,7 +370,7 @@ def _groups_of(domains: list[_FacetRow], unit_target: Decimal | None) -> list[di
         total = sums.setdefault(code, [0, 0])
         total[0] += row.satisfied
         total[1] += row.n
-    known = {code: tuple(s) for code, s in sums.items() if code is not None and s[1]}
+    known = {code: (s[0], s[1]) for code, s in sums.items() if code is not None and s[1]}
     if not known:  # schools, clinics: no procedure domains, the headline says it all
         return []
     groups = {g.code: g for g in db.session.scalars(select(ReportGroup))}
@@ -388,7 +390,7 @@ def _groups_of(domains: list[_FacetRow], unit_target: Decimal | None) -> list[di
             {
                 "code": None,
                 "name": dict(NO_GROUP_NAME),
-                "share": make_share(*unknown, unit_target),
+                "share": make_share(unknown[0], unknown[1], unit_target),
             }
         )
     return result
@@ -403,7 +405,10 @@ def _months(by_day, period: Period, target: Decimal) -> list[dict]:
         month = sums[index[(day.year, day.month)]]
         month[0] += int(satisfied)
         month[1] += int(n)
-    return [{"period": m.code, "share": make_share(*sums[i], target)} for i, m in enumerate(months)]
+    return [
+        {"period": m.code, "share": make_share(sums[i][0], sums[i][1], target)}
+        for i, m in enumerate(months)
+    ]
 
 
 def _by_hour(hours: list[_FacetRow]) -> list[int]:
@@ -451,7 +456,7 @@ def _definitions(unit: Unit, ids, period: Period) -> list[dict]:
             .distinct()
         )
     ]
-    versions = []
+    versions: Sequence[SurveyVersion] = []
     if version_ids:
         versions = db.session.scalars(
             select(SurveyVersion)
@@ -626,7 +631,7 @@ def rank_rows(units: list[Unit], period: Period) -> list[dict]:
     members = {unit.id: unit_ids_with_predecessors(unit)[0] for unit in units}
     counts = _shares_by_unit([i for ids in members.values() for i in ids], period)
     minimum = min_n()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for unit in units:
         ids = members[unit.id]
         satisfied = sum(counts.get(i, (0, 0))[0] for i in ids)

@@ -33,6 +33,10 @@ def packaged(name: str) -> dict:
 @demo_cli.command("seed")
 def seed_command() -> None:
     """Units, surveys and targets from the packaged data (idempotent)."""
+    seed_packaged_data()
+
+
+def seed_packaged_data() -> None:
     units = ImportSummary()
     for name in ("units.json", "demo_units.json"):
         part = run_import(import_units, packaged(name), name)
@@ -48,7 +52,7 @@ def seed_command() -> None:
 def bootstrap_command(ward: str) -> None:
     """First-start helper for `make run`: seed when empty, first admin, a kiosk code."""
     if db.session.scalar(select(db.func.count()).select_from(Unit)) == 0:
-        seed_command.callback()
+        seed_packaged_data()
     if db.session.scalar(select(db.func.count()).select_from(User)) == 0:
         password = secrets.token_urlsafe(12)
         create_user("admin@hailong.local", "admin", password)

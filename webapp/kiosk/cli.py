@@ -35,7 +35,10 @@ def create_command(unit_slug: str, name: str | None, domain: str | None, qr: boo
     click.echo(f"kiosk: {kiosk.id} {kiosk.name}")
     click.echo(f"code: {code}")
     click.echo(f"url: {url}")
-    click.echo(f"expires: {kiosk.enroll_code_expires_at.isoformat(timespec='minutes')}")
+    expires = kiosk.enroll_code_expires_at
+    if expires is None:  # create_kiosk always gives the code an expiry
+        raise click.ClickException("the enrollment code has no expiry")
+    click.echo(f"expires: {expires.isoformat(timespec='minutes')}")
     if qr:
         segno.make(url, error="m").terminal(compact=True)
 

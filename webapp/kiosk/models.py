@@ -6,11 +6,11 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.units.models import Unit
 
 
-class Kiosk(db.Model):
+class Kiosk(Model):
     __tablename__ = "kiosks"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.audit.services import record
@@ -103,7 +103,8 @@ def enroll(code) -> tuple[Kiosk, str]:
     if kiosk.enroll_code_expires_at is None or kiosk.enroll_code_expires_at <= now:
         raise APIError(410, "expired_code", "this enrollment code has expired; ask for a new code")
     token = secrets.token_urlsafe(32)
-    consumed = db.session.execute(
+    # An UPDATE gives a CursorResult (with rowcount); Session.execute is typed as Result.
+    consumed: CursorResult = db.session.execute(  # type: ignore[assignment]
         update(Kiosk)
         .where(Kiosk.id == kiosk.id, Kiosk.enroll_code_hash == code_hash)
         .values(
@@ -141,7 +142,9 @@ def hash_staff_pin(pin: str) -> str:
 
 
 def check_staff_pin(pin_hash: str | None, pin: str) -> bool:
-    return bool(pin_hash) and check_password_hash(pin_hash, pin)
+    if not pin_hash:
+        return False
+    return check_password_hash(pin_hash, pin)
 
 
 def staff_pin_for_kiosk(pin_hash: str | None) -> dict | None:

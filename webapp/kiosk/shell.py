@@ -53,7 +53,10 @@ ASSETS = {"modules": FIRST_PAINT_MODULES, "styles": STYLES, "main": "js/kiosk/ma
 
 
 def _static_root() -> Path:
-    return Path(current_app.static_folder)
+    folder = current_app.static_folder
+    if folder is None:  # create_app always sets one; the kiosk cannot work without it
+        raise RuntimeError("the app has no static folder")
+    return Path(folder)
 
 
 def _precached_files() -> list[str]:

@@ -5,7 +5,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ from webapp.units.models import Unit, UnitType
 
 reports_cli = AppGroup("reports", help="Signed PDF reports.")
 
-_worker_app = None
+_worker_app: Flask | None = None
 
 
 def default_units() -> list[str]:
@@ -51,6 +51,8 @@ def _init_worker(app) -> None:
 
 
 def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
+    if _worker_app is None:
+        raise RuntimeError("only runs in a worker started with _init_worker")
     with _worker_app.app_context():
         try:
             return build_one(slug, period_code, locale, out_dir, force)
@@ -85,7 +87,8 @@ def build_command(period_code, slugs, out_dir, lang, workers, force) -> None:
         else:
             db.session.remove()
             db.engine.dispose()  # no pooled connection may cross the fork
-            app = current_app._get_current_object()
+            # Flask types current_app as the Flask it proxies, without the proxy's own method.
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
             with ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=get_context("fork"),

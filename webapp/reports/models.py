@@ -6,11 +6,11 @@ from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.units.models import Unit
 
 
-class Report(db.Model):
+class Report(Model):
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)

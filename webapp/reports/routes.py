@@ -68,7 +68,7 @@ def _user_key() -> str:
 def _report_locale() -> str:
     """Vietnamese unless `?lang=en` asks otherwise: the document's language is explicit."""
     lang = request.args.get("lang")
-    return lang if lang in current_app.config["LANGUAGES"] else "vi"
+    return lang if lang is not None and lang in current_app.config["LANGUAGES"] else "vi"
 
 
 @bp.get("/units/<slug>/reports/<period>.pdf")

@@ -19,9 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+
+if TYPE_CHECKING:  # pyHanko loads in a few hundred ms: imported where signing happens
+    from asn1crypto import x509
+    from pyhanko.sign.signers import Signer
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,8 @@ class SigningError(RuntimeError):
 
 @dataclass(frozen=True)
 class SigningIdentity:
-    signer: object  # pyhanko.sign.signers.SimpleSigner
-    certificate: object  # asn1crypto.x509.Certificate
+    signer: "Signer"
+    certificate: "x509.Certificate"
     fingerprint: str  # SHA-256 of the DER certificate, hex
     subject: str
     common_name: str
@@ -67,7 +72,8 @@ def is_dev_certificate(cert) -> bool:
 
 def signing_identity(app=None) -> SigningIdentity:
     """The app's signer, loaded once per process (signing keys do not change while running)."""
-    app = app or current_app._get_current_object()
+    # Flask types current_app as the Flask it proxies, without the proxy's own method.
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     cached = app.extensions.get("hailong_signing")
     if cached is not None:
         return cached

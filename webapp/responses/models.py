@@ -7,13 +7,13 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, UUIDKey, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 from webapp.kiosk.models import Kiosk
 from webapp.surveys.models import SurveyVersion
 from webapp.units.models import Unit
 
 
-class Response(db.Model):
+class Response(Model):
     __tablename__ = "responses"
     __table_args__ = (
         # Figures aggregate by unit and time, reading only these columns.
@@ -45,7 +45,7 @@ class Response(db.Model):
     survey_version: Mapped[SurveyVersion] = relationship()
 
 
-class QuarantinedResponse(db.Model):
+class QuarantinedResponse(Model):
     """A response the server could not accept, kept as sent with the reasons."""
 
     __tablename__ = "quarantined_responses"
@@ -70,7 +70,7 @@ class QuarantinedResponse(db.Model):
 VALUE_LENGTH = 64
 
 
-class AnswerCount(db.Model):
+class AnswerCount(Model):
     """How many responses of a unit, on a local day, had `value` for `question_id`.
 
     One table of "facets" rather than one wide cube: a cube keyed by day x hour x domain x

@@ -14,7 +14,7 @@ decides which request stored it.
 import functools
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import column as sql_column
@@ -38,7 +38,7 @@ OPTIONAL_COLUMNS = {
 
 
 def store_responses(
-    rows: list[Mapping], kinds: Mapping[int, Mapping[str, str]] | None = None
+    rows: Sequence[Mapping], kinds: Mapping[int, Mapping[str, str]] | None = None
 ) -> set[uuid.UUID]:
     """Insert the responses whose id is not stored yet and count them for the figures.
 
@@ -71,9 +71,11 @@ def _insert_statement(dialect: str):
     """
     table = Response.__table__
     if dialect == "sqlite":
-        table = sql_table(table.name, *(sql_column(c.name) for c in table.columns))
+        untyped = sql_table(table.name, *(sql_column(c.name) for c in table.columns))
         return (
-            sqlite.insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+            sqlite.insert(untyped)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(untyped.c.id)
         )
     return (
         postgresql.insert(table)

@@ -6,10 +6,10 @@ from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class Survey(db.Model):
+class Survey(Model):
     __tablename__ = "surveys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +29,7 @@ class Survey(db.Model):
         return self.versions[-1] if self.versions else None
 
 
-class SurveyVersion(db.Model):
+class SurveyVersion(Model):
     """A published definition. Never updated: a change is a new version."""
 
     __tablename__ = "survey_versions"

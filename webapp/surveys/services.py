@@ -33,7 +33,7 @@ class DefinitionError(ValueError):
 
 def _bilingual(value, where: str, errors: list[str]) -> None:
     if not isinstance(value, dict) or not all(
-        isinstance(value.get(lang), str) and value.get(lang).strip() for lang in ("vi", "en")
+        isinstance(value.get(lang), str) and value[lang].strip() for lang in ("vi", "en")
     ):
         errors.append(f"{where}: needs non-empty 'vi' and 'en' texts")
 
@@ -106,15 +106,15 @@ def validate_definition(definition) -> list[str]:
             errors.append(f"{where}.max_length: a whole number from 1 to {TEXT_MAX_LENGTH}")
         show_if = question.get("show_if")
         if show_if is not None:
-            target = seen.get(show_if.get("question")) if isinstance(show_if, dict) else None
+            ref = show_if.get("question") if isinstance(show_if, dict) else None
+            target = seen.get(ref) if isinstance(ref, str) else None
             values = show_if.get("in") if isinstance(show_if, dict) else None
             if target is None:
                 errors.append(f"{where}.show_if: must name an earlier question")
             elif not isinstance(values, list) or not values:
                 errors.append(f"{where}.show_if.in: needs a list of values")
-            elif allowed_values(target) is not None and any(
-                v not in allowed_values(target)
-                or isinstance(v, bool) != (target["kind"] == "yesno")
+            elif (allowed := allowed_values(target)) is not None and any(
+                v not in allowed or isinstance(v, bool) != (target["kind"] == "yesno")
                 for v in values
             ):
                 errors.append(f"{where}.show_if.in: values not allowed for '{target['id']}'")

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
+from werkzeug.datastructures import Headers
 
 from webapp.audit.services import record
 from webapp.dbtypes import utcnow
@@ -48,10 +49,10 @@ CONFLICT_MESSAGE = "a different response with this id is already stored"
 
 @dataclass
 class SyncResult:
+    server_time: datetime
     accepted: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
-    server_time: datetime | None = None
 
     def as_json(self) -> dict:
         return {
@@ -71,9 +72,9 @@ def iso(moment: datetime) -> str:
 
 @dataclass(frozen=True)
 class _Statements:
-    versions: object
-    window: object
-    domains: object
+    versions: Select
+    window: Select
+    domains: Select
 
 
 @functools.cache
@@ -118,7 +119,7 @@ def _statements() -> _Statements:
 def _rules_lookup(items: list, unit_type: str):
     """`rules_for(key, version)` over the versions this batch names (one query per batch)."""
     wanted = {
-        (item.get("survey"), item.get("version"))
+        (item["survey"], item["version"])
         for item in items
         if isinstance(item, dict)
         and isinstance(item.get("survey"), str)
@@ -494,7 +495,9 @@ def _as_count(value) -> int | None:
     return None
 
 
-def note_kiosk_seen(kiosk: Kiosk, headers: Mapping, facts: Mapping | None = None) -> None:
+def note_kiosk_seen(
+    kiosk: Kiosk, headers: Headers | Mapping[str, str], facts: Mapping | None = None
+) -> None:
     """Record the last-seen facts a kiosk reports: request headers X-Kiosk-App-Version,
     X-Kiosk-Queued, X-Kiosk-Storage-Persisted, or the sync body's optional
     {"kiosk": {"app_version", "queued", "persisted"}} (the body wins). Values of the wrong

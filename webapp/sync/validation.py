@@ -274,6 +274,17 @@ def check_item(item, rules_for, correction: timedelta, device_time: datetime, no
 
     if errors:
         return RejectedItem(client_id, item, errors)
+    # No error recorded means every field above parsed; restated so the types follow.
+    if not (
+        isinstance(raw_id, str)
+        and response_id is not None
+        and isinstance(key, str)
+        and type(version) is int
+        and isinstance(locale, str)
+        and isinstance(overall, int)
+        and submitted is not None
+    ):
+        raise AssertionError("check_item accepted an item it did not parse")
     return ValidItem(
         client_id=raw_id,
         id=response_id,

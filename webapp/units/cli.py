@@ -24,7 +24,10 @@ def import_command(path: str) -> None:
 def list_command() -> None:
     """Slug, type, state and name of every unit."""
     for unit in db.session.scalars(select(Unit).order_by(Unit.slug)):
-        state = "active" if unit.active else f"merged into {unit.merged_into.slug}"
-        if not unit.active and unit.merged_into is None:
+        if unit.active:
+            state = "active"
+        elif unit.merged_into is None:
             state = "retired"
+        else:
+            state = f"merged into {unit.merged_into.slug}"
         click.echo(f"{unit.slug:28} {unit.type_code:26} {state:28} {unit.name_vi}")

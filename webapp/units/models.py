@@ -7,10 +7,10 @@ from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, utcnow
-from webapp.extensions import db
+from webapp.extensions import Model
 
 
-class ReportGroup(db.Model):
+class ReportGroup(Model):
     """A group of procedure domains reported against one target (99 % general, 95 % land…)."""
 
     __tablename__ = "report_groups"
@@ -21,7 +21,7 @@ class ReportGroup(db.Model):
     target_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
 
 
-class ProcedureDomain(db.Model):
+class ProcedureDomain(Model):
     __tablename__ = "procedure_domains"
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -32,7 +32,7 @@ class ProcedureDomain(db.Model):
     report_group: Mapped[ReportGroup] = relationship()
 
 
-class UnitType(db.Model):
+class UnitType(Model):
     __tablename__ = "unit_types"
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -43,7 +43,7 @@ class UnitType(db.Model):
     target_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("99"))
 
 
-class Unit(db.Model):
+class Unit(Model):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)

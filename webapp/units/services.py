@@ -8,6 +8,7 @@ code, so running it twice changes nothing.
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -54,7 +55,9 @@ def get_unit(slug: str) -> Unit | None:
 def unit_names(slugs, locale: str) -> list[str]:
     """The names of these units in the order given (a slug without a unit reads as itself)."""
     slugs = list(slugs)
-    rows = db.session.scalars(select(Unit).where(Unit.slug.in_(slugs))) if slugs else []
+    rows: Iterable[Unit] = (
+        db.session.scalars(select(Unit).where(Unit.slug.in_(slugs))) if slugs else []
+    )
     names = {u.slug: u.name(locale) for u in rows}
     return [names.get(slug, slug) for slug in slugs]
 
