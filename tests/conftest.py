@@ -137,8 +137,9 @@ def server_env(**extra) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn_server(workers: int = 2, threads: int = 1, **env_extra):
-    """Run `gunicorn wsgi:app` on a free loopback port; yields its base URL."""
+def gunicorn_server(workers: int = 2, threads: int = 1, with_process: bool = False, **env_extra):
+    """Run `gunicorn wsgi:app` on a free loopback port; yields its base URL (and the master's
+    Popen when `with_process`, for tests that kill workers)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = server_env(FLASK_PUBLIC_BASE_URL=base_url, **env_extra)
@@ -162,7 +163,7 @@ def gunicorn_server(workers: int = 2, threads: int = 1, **env_extra):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(proc.stderr.read().decode()[-3000:]) from None
                 time.sleep(0.2)
-        yield base_url
+        yield (base_url, proc) if with_process else base_url
     finally:
         proc.terminate()
         try:
