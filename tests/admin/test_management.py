@@ -41,7 +41,7 @@ def test_create_edit_and_merge_a_unit(seeded, client):
     assert client.post("/admin/units/new", data=form).status_code == 302
     duplicate = client.post("/admin/units/new", data=form)
     assert duplicate.status_code == 400
-    assert b"already exists" in duplicate.data
+    assert "Đã có đơn vị với tên viết tắt" in duplicate.get_data(as_text=True)
     bad = client.post("/admin/units/new", data={**form, "slug": "Bad Slug"})
     assert bad.status_code == 400
     edited = client.post("/admin/units/q1-th-moi/edit", data={**form, "name_en": "Renamed"})
@@ -172,3 +172,18 @@ def test_audit_log_filters(seeded, client):
     assert "user.create" not in page.split("<tbody>")[1]
     assert client.get("/admin/audit?unit=nope").status_code == 400
     assert client.get("/admin/quarantine").status_code == 200
+
+
+def test_a_weak_password_is_refused_under_the_password_field(seeded, client):
+    """Issue 11: the password rule appeared under E-mail, in English."""
+    _admin(seeded, client)
+    reply = client.post(
+        "/admin/users/new",
+        data={"email": "new@example.vn", "role": "auditor", "password": "short"},
+    )
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 400
+    email_part, password_part = page.split('for="password"', 1)
+    assert "ít nhất 10 ký tự" in password_part
+    assert "ít nhất 10 ký tự" not in email_part
+    assert "at least 10 characters" not in page

@@ -50,17 +50,21 @@ def test_users_create_prompts_for_the_password(seeded, runner):
 @pytest.mark.parametrize(
     ("args", "password", "message"),
     [
-        (["x@example.vn", "--role", "admin"], "short", "at least 10 characters"),
-        (["x@example.vn", "--role", "admin"], "aaaaaaaaaaaa", "too easy to guess"),
+        (["x@example.vn", "--role", "admin"], "short", "ít nhất 10 ký tự"),
+        (["x@example.vn", "--role", "admin"], "aaaaaaaaaaaa", "quá dễ đoán"),
         (["x@example.vn", "--role", "king"], GOOD_PASSWORD, "Invalid value for '--role'"),
-        (["x@example.vn", "--role", "manager"], GOOD_PASSWORD, "at least one unit"),
+        (["x@example.vn", "--role", "manager"], GOOD_PASSWORD, "ít nhất một đơn vị"),
         (
             ["x@example.vn", "--role", "manager", "--unit", "atlantis"],
             GOOD_PASSWORD,
             "unknown unit",
         ),
-        (["x@example.vn", "--role", "admin", "--unit", "sai-gon"], GOOD_PASSWORD, "only managers"),
-        (["not-an-email", "--role", "admin"], GOOD_PASSWORD, "invalid e-mail"),
+        (
+            ["x@example.vn", "--role", "admin", "--unit", "sai-gon"],
+            GOOD_PASSWORD,
+            "Chỉ người quản lý",
+        ),
+        (["not-an-email", "--role", "admin"], GOOD_PASSWORD, "e-mail không hợp lệ"),
     ],
 )
 def test_users_create_refuses_bad_arguments(seeded, runner, args, password, message):
@@ -76,7 +80,7 @@ def test_users_create_refuses_a_duplicate_email(seeded, runner):
     assert create_user(runner, "dup@example.vn", "--role", "admin").exit_code == 0
     result = create_user(runner, "DUP@example.vn", "--role", "auditor")
     assert result.exit_code == 1
-    assert "already exists" in result.output
+    assert "Đã có người dùng" in result.output
 
 
 def test_kiosks_create_prints_code_and_url(seeded, runner):

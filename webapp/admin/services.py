@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from webapp.audit.models import AuditEvent
@@ -58,21 +59,23 @@ def _ancestors(unit: Unit | None):
 def save_unit(unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_slug, domain) -> Unit:
     """Create (unit None) or edit a unit; the slug of an existing unit never changes."""
     if db.session.get(UnitType, type_code) is None:
-        raise ManagementError(f"unknown unit type {type_code!r}")
+        raise ManagementError(_("Unknown unit type %(code)s.", code=type_code))
     parent = get_unit(parent_slug) if parent_slug else None
     if parent_slug and parent is None:
-        raise ManagementError(f"unknown parent unit {parent_slug!r}")
+        raise ManagementError(_("Unknown parent unit %(slug)s.", slug=parent_slug))
     if domain and db.session.get(ProcedureDomain, domain) is None:
-        raise ManagementError(f"unknown procedure domain {domain!r}")
+        raise ManagementError(_("Unknown procedure domain %(code)s.", code=domain))
     if unit is None:
         if get_unit(slug) is not None:
-            raise ManagementError(f"a unit with slug {slug!r} already exists")
+            raise ManagementError(
+                _("A unit with the short name %(slug)s already exists.", slug=slug)
+            )
         unit = Unit(slug=slug)
         db.session.add(unit)
         action = "unit.create"
     else:
         if parent is not None and unit in list(_ancestors(parent)):
-            raise ManagementError("a unit cannot be placed under itself or its own children")
+            raise ManagementError(_("A unit cannot be placed under itself or its own units."))
         action = "unit.update"
     before = {
         "name_vi": unit.name_vi,
@@ -104,7 +107,7 @@ def save_unit(unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_sl
 def retire_unit(unit: Unit, on: date) -> None:
     """Retire without successor: history stays reportable under the unit's name."""
     if not unit.active:
-        raise ManagementError("the unit is already retired")
+        raise ManagementError(_("The unit is already retired."))
     unit.active = False
     unit.retired_on = on
     db.session.flush()
@@ -114,16 +117,16 @@ def retire_unit(unit: Unit, on: date) -> None:
 def merge_unit(unit: Unit, into: Unit, on: date, note: str | None = None) -> None:
     """Retire `unit` into `into`; its responses then count for `into` when asked."""
     if not unit.active:
-        raise ManagementError("the unit is already retired")
+        raise ManagementError(_("The unit is already retired."))
     if unit.id == into.id:
-        raise ManagementError("a unit cannot be merged into itself")
+        raise ManagementError(_("A unit cannot be merged into itself."))
     if not into.active:
-        raise ManagementError("merge into an active unit")
+        raise ManagementError(_("Merge into a unit that is still active."))
     successor: Unit | None = into
     seen = set()
     while successor is not None and successor.id not in seen:  # no merge cycles
         if successor.id == unit.id:
-            raise ManagementError("this merge would make a cycle")
+            raise ManagementError(_("This merge would make a cycle."))
         seen.add(successor.id)
         successor = successor.merged_into
     unit.active = False
@@ -155,10 +158,10 @@ def set_targets(type_targets: dict[str, Decimal], group_targets: dict[str, Decim
     ]
     for kind, code, row, value in rows:
         if row is None:
-            raise ManagementError(f"unknown {kind} {code!r}")
+            raise ManagementError(_("Unknown code %(code)s.", code=code))
         value = Decimal(value).quantize(Decimal("0.01"))
         if not Decimal(50) <= value <= Decimal(100):
-            raise ManagementError("targets lie between 50 and 100 %")
+            raise ManagementError(_("Targets lie between 50 and 100 %%."))
         if Decimal(row.target_pct) != value:
             record(
                 "target.update",
@@ -185,7 +188,7 @@ def publish_survey(definition: dict, *, unit_types, user) -> SurveyVersion:
 
 def retire_survey(survey: Survey) -> None:
     if survey.retired_at is not None:
-        raise ManagementError("the survey is already retired")
+        raise ManagementError(_("The survey is already retired."))
     survey.retired_at = utcnow()
     db.session.flush()
     record("survey.retire", target=survey.key)
@@ -218,17 +221,17 @@ def quarantined() -> list[QuarantinedResponse]:
 
 def update_user(user: User, *, role: str, unit_slugs: list[str], active: bool, by: User) -> None:
     if role not in ROLES:
-        raise ManagementError(f"unknown role {role!r}")
+        raise ManagementError(_("Unknown role %(role)s.", role=role))
     found = [get_unit(s) for s in unit_slugs]
     units = [u for u in found if u is not None]
     if len(units) != len(found):
-        raise ManagementError("unknown unit")
+        raise ManagementError(_("Unknown unit."))
     if role == "manager" and not units:
-        raise ManagementError("a manager must be bound to at least one unit")
+        raise ManagementError(_("A manager must be bound to at least one unit."))
     if role != "manager":
         units = []
     if user.id == by.id and (not active or role != "admin"):
-        raise ManagementError("you cannot disable or demote your own account")
+        raise ManagementError(_("You cannot disable or demote your own account."))
     before = {"role": user.role, "units": [u.slug for u in user.units], "active": user.active}
     user.role, user.units, user.active = role, units, active
     db.session.flush()

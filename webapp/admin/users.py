@@ -32,7 +32,9 @@ def user_new():
             create_user(form.email.data, form.role.data, form.password.data, units)
         except AccountError as exc:
             db.session.rollback()
-            form.email.errors = [*form.email.errors, str(exc)]
+            # The reason goes under the field it is about (a weak password under the password).
+            field = getattr(form, exc.field, form.email)
+            field.errors = [*field.errors, str(exc)]
         else:
             db.session.commit()
             flash(_("User created."), "info")

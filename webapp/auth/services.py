@@ -4,6 +4,7 @@ import re
 from collections.abc import Sequence
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,18 +24,22 @@ COMMON_PASSWORDS = {
 
 
 class AccountError(ValueError):
-    pass
+    """A refused account change; `field` names the form field the reason belongs under."""
+
+    def __init__(self, message: str, field: str = "email") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def password_problem(password: str, email: str = "") -> str | None:
     """Why a password is too weak, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+        return _("the password must have at least %(n)s characters", n=MIN_PASSWORD_LENGTH)
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
-        return "the password is too easy to guess"
+        return _("the password is too easy to guess")
     local = email.split("@")[0].lower()
     if len(local) >= 4 and local in password.lower():
-        return "the password must not contain the e-mail name"
+        return _("the password must not contain the e-mail name")
     return None
 
 
@@ -85,18 +90,20 @@ def find_user(email: str) -> User | None:
 def create_user(email: str, role: str, password: str, units: Sequence[Unit] = ()) -> User:
     email = email.strip().lower()
     if not EMAIL.match(email):
-        raise AccountError(f"invalid e-mail address {email!r}")
+        raise AccountError(_("This is not a valid e-mail address."))
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}: use {', '.join(ROLES)}")
+        raise AccountError(_("Unknown role %(role)s.", role=role), "role")
     if role == "manager" and not units:
-        raise AccountError("a manager must be bound to at least one unit (--unit)")
+        raise AccountError(_("A manager must be bound to at least one unit (--unit)."), "units")
     if role != "manager" and units:
-        raise AccountError("only managers are bound to units; admins and auditors see all")
+        raise AccountError(
+            _("Only managers are bound to units; admins and auditors see all."), "units"
+        )
     if find_user(email):
-        raise AccountError(f"a user with e-mail {email} already exists")
+        raise AccountError(_("A user with the e-mail %(email)s already exists.", email=email))
     problem = password_problem(password, email)
     if problem:
-        raise AccountError(problem)
+        raise AccountError(_("The password is too weak: %(reason)s.", reason=problem), "password")
     user = User(email=email, role=role, password_hash=hash_password(password), units=list(units))
     db.session.add(user)
     db.session.flush()
@@ -122,8 +129,6 @@ def authenticate(email: str, password: str) -> User | None:
 
 def change_password(user: User, current: str, new: str) -> str | None:
     """Change the user's password; returns why not (translated) or None on success."""
-    from flask_babel import gettext as _
-
     if not check_password(user, current):
         return _("The current password is wrong.")
     problem = password_problem(new, user.email)
