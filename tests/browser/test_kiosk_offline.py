@@ -51,19 +51,25 @@ def answer_survey(page, i: int) -> tuple[dict, str]:
     page.click(f"[data-rating='{rating}']")
     page.wait_for_selector(screen("followup"))
     expected = {"overall": rating}
+    # The kiosk asks what went wrong after 1-3 and about the staff after 4-5 (SPEC 5).
     if i % 3 == 1:
-        page.click("[data-question=staff] [data-value='4']")
-        page.click("[data-question=timeliness] [data-value=dung_hen]")
-        expected.update(staff=4, timeliness="dung_hen")
         if rating <= 3:  # "what disappointed you" is only shown for 1-3
             page.click("[data-question=problem] [data-value=cho_lau]")
-            expected["problem"] = "cho_lau"
+            page.click("[data-question=receipt] [data-value=co]")
+            expected.update(problem="cho_lau", receipt="co")
+        else:
+            page.click("[data-question=staff] [data-value='4']")
+            expected["staff"] = 4
     elif i % 3 == 2:
-        page.click("[data-question=domain] [data-value=ho_tich]")
-        page.click("[data-question=visits] [data-value='2']")
-        page.click("[data-question=visits] [data-value='2']")  # tapped again: cleared
+        tapped = (
+            "[data-question=receipt] [data-value=co]"
+            if rating <= 3
+            else ("[data-question=staff] [data-value='2']")
+        )
+        page.click(tapped)
+        page.click(tapped)  # tapped again: cleared
         page.fill("[data-question=comment] textarea", f"Góp ý số {i}: nhân viên nhiệt tình")
-        expected.update(domain="ho_tich", comment=f"Góp ý số {i}: nhân viên nhiệt tình")
+        expected["comment"] = f"Góp ý số {i}: nhân viên nhiệt tình"
     page.click("[data-action=submit]")
     page.wait_for_selector(screen("start"))
     return expected, locale
@@ -82,11 +88,11 @@ def test_thirty_offline_surveys_with_reloads_sync_exactly_once(
         if i == 12:
             # Reload in the middle of a survey: the rating and the answer given are kept.
             page.click("[data-rating='2']")
-            page.click("[data-question=staff] [data-value='1']")
-            wait_for_draft(page, "staff")
+            page.click("[data-question=receipt] [data-value=khong]")
+            wait_for_draft(page, "receipt")
             page.reload()
             page.wait_for_selector(screen("start"))
-            expected.append(({"overall": 2, "staff": 1}, "vi"))
+            expected.append(({"overall": 2, "receipt": "khong"}, "vi"))
             continue
         expected.append(answer_survey(page, i))
         if i % 7 == 6:
@@ -256,6 +262,7 @@ def test_new_survey_version_published_while_offline(seeded, runner, kiosk_server
                 "kind": "yesno",
                 "required": False,
                 "text": {"vi": "Có wifi miễn phí không?", "en": "Was there free wifi?"},
+                "kiosk": {"ratings": [4, 5]},
             },
         )
         assert publish(definition).version == 2

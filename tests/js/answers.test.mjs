@@ -65,3 +65,17 @@ test('text is trimmed and empty answers are not kept; false is kept', () => {
 test('answers to questions the survey does not have are not kept', () => {
   assert.deepEqual(effectiveAnswers(definition, { overall: 5, wifi: true }), { overall: 5 });
 });
+
+test('the kiosk asks only the questions marked for the rating', async () => {
+  const { kioskQuestions } = await import('../../static/js/kiosk/survey.js');
+  const definition = {
+    questions: [
+      { id: 'overall', kind: 'rating5' },
+      { id: 'problem', kind: 'choice', kiosk: { ratings: [1, 2, 3] } },
+      { id: 'visits', kind: 'choice' }, // field interviews only
+      { id: 'comment', kind: 'text', kiosk: { ratings: [1, 2, 3, 4, 5] } },
+    ],
+  };
+  assert.deepEqual(kioskQuestions(definition, 2).map((q) => q.id), ['problem', 'comment']);
+  assert.deepEqual(kioskQuestions(definition, 5).map((q) => q.id), ['comment']);
+});

@@ -20,7 +20,13 @@ KINDS = ("rating5", "yesno", "choice", "text")
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 OPTION_CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 # Fields kept from the packaged templates; research notes are left out of what kiosks download.
-QUESTION_FIELDS = ("id", "kind", "required", "text", "options", "show_if", "max_length")
+QUESTION_FIELDS = (
+    "id", "kind", "required", "text", "options", "show_if", "max_length", "kiosk",
+)  # fmt: skip
+# SPEC 5: after the rating, a kiosk asks at most this many follow-up questions, chosen by the
+# rating (`"kiosk": {"ratings": [1, 2, 3]}` on a question). Questions without it are asked in
+# field interviews only: a citizen who was badly served will not scroll through eight.
+KIOSK_QUESTIONS_PER_RATING = 3
 OPTION_FIELDS = ("code", "vi", "en", "report_group")
 TEXT_MAX_LENGTH = 1000
 
@@ -118,8 +124,43 @@ def validate_definition(definition) -> list[str]:
                 for v in values
             ):
                 errors.append(f"{where}.show_if.in: values not allowed for '{target['id']}'")
+        if index > 0 and "kiosk" in question:
+            _check_kiosk_ratings(question.get("kiosk"), where, errors)
         seen[qid] = question
+    _check_kiosk_load(questions, errors)
     return errors
+
+
+def _check_kiosk_ratings(kiosk, where: str, errors: list[str]) -> None:
+    ratings = kiosk.get("ratings") if isinstance(kiosk, dict) else None
+    if (
+        not isinstance(ratings, list)
+        or not ratings
+        or any(type(r) is not int or not 1 <= r <= 5 for r in ratings)
+    ):
+        errors.append(f"{where}.kiosk.ratings: a list of ratings from 1 to 5")
+
+
+def kiosk_questions(definition: dict, rating: int) -> list[dict]:
+    """The follow-up questions a kiosk asks after `rating` (before show_if applies)."""
+    return [
+        q
+        for q in definition.get("questions", [])[1:]
+        if isinstance(q, dict)
+        and isinstance(q.get("kiosk"), dict)
+        and rating in (q["kiosk"].get("ratings") or [])
+    ]
+
+
+def _check_kiosk_load(questions: list, errors: list[str]) -> None:
+    for rating in range(1, 6):
+        asked = kiosk_questions({"questions": questions}, rating)
+        if len(asked) > KIOSK_QUESTIONS_PER_RATING:
+            ids = ", ".join(str(q.get("id")) for q in asked)
+            errors.append(
+                f"kiosk: a rating of {rating} would ask {len(asked)} follow-up questions "
+                f"({ids}); at most {KIOSK_QUESTIONS_PER_RATING} fit one screen"
+            )
 
 
 def normalise_template(template: dict, scale: list | None = None) -> dict:

@@ -234,11 +234,11 @@ async function startSurvey(current, value) {
   state.draft = { record, definition };
   await outbox.saveDraft(record); // one tap is a complete response from here on
   updateCount();
-  if (definition.questions.length < 2) {
-    await submit();
+  if (!followUp.asks(definition, value)) {
+    await submit(); // nothing to ask after this rating: the tap is the whole response
     return;
   }
-  followUp.start(definition, record.answers);
+  followUp.start(definition, record.answers, value);
   show('followup');
   touched();
 }

@@ -10,6 +10,15 @@ export function visible(question, answers) {
   return Array.isArray(rule.in) && rule.in.includes(answers[rule.question]);
 }
 
+// SPEC 5: after the rating a kiosk asks only the questions marked for that rating
+// (`"kiosk": {"ratings": [...]}`, at most 3, checked when a definition is published); the others
+// are for field interviews.
+export function kioskQuestions(definition, rating) {
+  return definition.questions
+    .slice(1)
+    .filter((q) => Array.isArray(q.kiosk?.ratings) && q.kiosk.ratings.includes(rating));
+}
+
 // Answers worth storing: those of questions shown under the current answers.
 export function effectiveAnswers(definition, answers) {
   const kept = {};
@@ -53,10 +62,15 @@ export class FollowUp {
     container.addEventListener('input', (event) => this.typed(event));
   }
 
-  start(definition, answers) {
+  start(definition, answers, rating) {
     this.definition = definition;
+    this.asked = kioskQuestions(definition, rating);
     this.answers = { ...answers };
     this.render();
+  }
+
+  asks(definition, rating) {
+    return kioskQuestions(definition, rating).length > 0;
   }
 
   result() {
@@ -88,7 +102,7 @@ export class FollowUp {
     const t = this.i18n;
     const nodes = [];
     const shown = this.result();
-    for (const question of this.definition.questions.slice(1)) {
+    for (const question of this.asked) {
       const box = element('fieldset', { class: 'question', 'data-question': question.id });
       const legendId = `q-${question.id}`;
       box.append(element('legend', { id: legendId }, t.pick(question.text)));
@@ -108,7 +122,7 @@ export class FollowUp {
           'aria-labelledby': legendId,
           maxlength: String(question.max_length || 1000),
           placeholder: t.t('text_placeholder'),
-          rows: '3',
+          rows: '2',
         });
         area.value = this.answers[question.id] || '';
         box.append(area);
