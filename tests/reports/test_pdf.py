@@ -48,6 +48,18 @@ def test_unit_report_text_is_vietnamese_with_the_fixture_figures(figures_app, tm
         assert report.data_sha256 in text.replace(" ", "")
 
 
+def test_the_audit_chain_head_at_signing_is_printed(figures_app, tmp_path):
+    """Issue 15: copies of the chain head outside the database anchor the audit log."""
+    from webapp.audit.services import chain_head
+
+    with figures_app.app_context():
+        seq, head = chain_head()
+    pdf, _ = build(figures_app, "tan-dinh")
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert f"mục số {seq}" in text
+    assert head in text.replace(" ", "")
+
+
 def test_summary_report_ranks_children_and_calls_out_problems(figures_app, tmp_path):
     """Sài Gòn has its own counter (48/50 = 96,0 %, below 99 %) and a health station (n=12)."""
     pdf, _ = build(figures_app, "sai-gon")

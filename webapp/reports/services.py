@@ -27,6 +27,7 @@ from sqlalchemy import select
 from webapp.audit.services import record
 from webapp.dashboard import figures
 from webapp.dbtypes import utcnow
+from webapp.audit.services import chain_head
 from webapp.extensions import db
 from webapp.formatting import period_label
 from webapp.periods import Period, parse_period
@@ -139,6 +140,9 @@ def issuing_body(locale: str) -> str:
 
 def render_html(unit: Unit, period: Period, locale: str, computed: ReportData, now) -> str:
     identity = signing_identity()
+    # The audit chain's head when this document is signed: printed copies anchor the chain
+    # outside the database (an attacker who rewrites the whole log cannot change them).
+    chain_seq, chain_hash = chain_head()
     with force_locale(locale):
         doc = values.document_values(
             unit,
@@ -152,6 +156,8 @@ def render_html(unit: Unit, period: Period, locale: str, computed: ReportData, n
             qr=qr_data_uri(verify_url()),
             signer=identity.common_name,
             dev_certificate=identity.is_dev,
+            audit_chain_seq=chain_seq,
+            audit_chain_hash=chain_hash,
         )
         own = values.unit_section(computed.own, locale) if computed.own is not None else None
         summary = (
