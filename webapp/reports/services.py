@@ -24,10 +24,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from webapp.audit.services import record
+from webapp.audit.services import chain_head, record
 from webapp.dashboard import figures
 from webapp.dbtypes import utcnow
-from webapp.audit.services import chain_head
 from webapp.extensions import db
 from webapp.formatting import period_label
 from webapp.periods import Period, parse_period
