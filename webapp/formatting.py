@@ -12,7 +12,7 @@ Percentages keep one decimal because targets sit at 95 % and 99 %: "99,2 %" in V
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -197,6 +197,23 @@ def datetime_text(moment: datetime | None, locale: str | None = None) -> str:
     return f"{local:%d/%m/%Y %H:%M}" if _lang(locale) == "vi" else f"{local:%Y-%m-%d %H:%M}"
 
 
+def moment_text(value: datetime | str | None, locale: str | None = None) -> str:
+    """An ISO time from a document or signature, in local time with its zone ("GMT+7")."""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if value is None:
+        return DASH
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    offset = local_time(value).utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset else 0
+    return f"{datetime_text(value, locale)} (GMT{hours:+d})"
+
+
 def date_text(day: date | None, locale: str | None = None) -> str:
     if day is None:
         return DASH
@@ -293,6 +310,7 @@ def register_template_filters(app) -> None:
         "interval": lambda share: interval(share.low, share.high),
         "period": period_text,
         "when": when,
+        "moment": moment_text,
         "verdict": verdict,
         "verdict_class": verdict_class,
         "label": choices.label,

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    axe_violations,
     create_kiosk,
     enroll,
     exported,
@@ -22,7 +23,6 @@ from tests.browser.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 KIOSK_SETTINGS = {"cooldown_seconds": 0, "reset_seconds": 2, "idle_seconds": 60}
-AXE = __import__("pathlib").Path(__file__).parent / "vendor" / "axe.min.js"
 LANDSCAPE = {"width": 1280, "height": 800}
 PORTRAIT = {"width": 800, "height": 1280}
 
@@ -105,20 +105,6 @@ def test_kiosk_default_domain_is_preselected(seeded, runner, kiosk_server, new_c
     (row,) = exported(runner).values()
     assert row["answers"] == {"overall": 5, "domain": "dat_dai"}
     assert row["unit"] == "q1-dang-ky-dat-dai"
-
-
-def axe_violations(page) -> list[dict]:
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    return page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ['violations']});
-            return result.violations.map((v) => ({
-              id: v.id, impact: v.impact, help: v.help,
-              nodes: v.nodes.map((n) => n.target.join(' ')),
-            }));
-        }"""
-    )
 
 
 def check_screen(

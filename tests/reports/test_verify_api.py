@@ -98,6 +98,11 @@ def test_api_needs_no_csrf_but_the_page_does(figures_app, report):
     assert "HỢP LỆ" in result
     assert "Phường Tân Định" in result
     assert "chứng thư tự cấp dùng cho thử nghiệm" in result  # development certificate warning
+    # Issue 11: times in local time with the zone, not UTC ISO; valid unmistakable (icon).
+    assert "(GMT+7)" in result
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", result)
+    assert "verify-valid" in result
+    assert "✔" in result
 
 
 def test_page_in_english_shows_invalid(figures_app, report):
