@@ -2,6 +2,7 @@
 retry as the kiosk does; every response is stored exactly once. Figures go to
 docs/reliability.md."""
 
+import http.client
 import json
 import os
 import signal
@@ -25,6 +26,11 @@ from webapp.responses.rollups import rollup_differences
 
 pytestmark = pytest.mark.slow
 
+# Enough faults that many batches are cut mid-transaction, few enough to finish in CI.
+MAX_KILLS = 12
+# A worker is killed once it has been up this long: booted and serving.
+WORKER_AGE = 1.5
+
 
 def sync_until_acknowledged(base_url: str, token: str, body: dict, deadline: float) -> dict:
     """POST one batch until a 200 answers it, as the kiosk's outbox does (a dropped
@@ -41,20 +47,23 @@ def sync_until_acknowledged(base_url: str, token: str, body: dict, deadline: flo
         try:
             with urllib.request.urlopen(request, timeout=10) as reply:
                 return {"attempts": attempts, **json.loads(reply.read())}
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        except (urllib.error.URLError, http.client.HTTPException, OSError):
             time.sleep(0.05 * min(attempts, 10))
     raise AssertionError("a batch was never acknowledged")
 
 
-def worker_pids(master_pid: int) -> list[int]:
-    """The gunicorn master's children, read from /proc (the parent pid is field 4 of stat)."""
+def worker_pids(master_pid: int, older_than: float = 0.0) -> list[int]:
+    """The gunicorn master's children that have run at least `older_than` seconds, read
+    from /proc (field 4 of stat is the parent pid, field 22 the start time in ticks)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
     pids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == master_pid:
+        if int(fields[1]) == master_pid and uptime - int(fields[19]) / ticks >= older_than:
             pids.append(int(stat.parent.name))
     return pids
 
@@ -66,41 +75,52 @@ def test_workers_killed_mid_sync_lose_and_double_nothing(seeded):
     # Overlapping batches: every id is in two batches, sent by different clients.
     bodies = [batch(pool[i : i + 100]) for i in range(0, len(pool), 50)]
     kills = 0
-    stop = threading.Event()
+    done_killing = threading.Event()
     with gunicorn_server(workers=2, with_process=True) as (url, master):
 
         def killer():
+            """Kill a worker that has been up long enough to serve, at most MAX_KILLS times.
+            A fixed kill rate would measure how fast gunicorn boots workers, not whether a
+            batch survives: on a slow machine the replacements died before serving."""
             nonlocal kills
-            while not stop.wait(0.3):
-                for pid in worker_pids(master.pid)[:1]:
+            while kills < MAX_KILLS and time.monotonic() < deadline:
+                for pid in worker_pids(master.pid, older_than=WORKER_AGE)[:1]:
                     try:
                         os.kill(pid, signal.SIGKILL)
                         kills += 1
                     except ProcessLookupError:
                         pass
+                time.sleep(0.05)
+            done_killing.set()
 
+        deadline = time.monotonic() + 240
         thread = threading.Thread(target=killer)
         thread.start()
-        deadline = time.monotonic() + 120
-        try:
-            with ThreadPoolExecutor(4) as clients:
+        rounds, retried = 0, 0
+        # The clients resend every batch, round after round, until the faults are over
+        # (as kiosks whose acknowledgements were lost would): resends must store nothing.
+        with ThreadPoolExecutor(4) as clients:
+            while True:
                 replies = list(
                     clients.map(
                         lambda b: sync_until_acknowledged(url, kiosk.token, b, deadline), bodies
                     )
                 )
-        finally:
-            stop.set()
-            thread.join()
-    assert kills >= 1, "the test must really kill workers"
-    retried = sum(r["attempts"] - 1 for r in replies)
+                rounds += 1
+                retried += sum(r["attempts"] - 1 for r in replies)
+                if done_killing.is_set():
+                    break
+        thread.join()
+    assert kills == MAX_KILLS, "the test must really kill workers"
+    assert retried >= 1, "some kill must land mid-request"
     with seeded.app_context():
         assert stored_count() == len(pool)  # nothing lost, nothing doubled
         assert rollup_differences() == {}  # and counted exactly once
         assert db.session.scalar(select(func.count()).select_from(AnswerCount)) > 0
         assert verify_chain().intact
     print(
-        f"faults: {kills} workers killed, {retried} retries, sent {len(pool)}, stored {len(pool)}"
+        f"faults: {kills} workers killed over {rounds} rounds, {retried} retries, "
+        f"sent {len(pool)}, stored {len(pool)}"
     )
 
 
