@@ -63,6 +63,7 @@ def world(seeded):
             data_sha256="0" * 64,
             signer_fingerprint="0" * 64,
             pdf=b"%PDF-",
+            public_id="ownrecord0000",
         )
         other_report = Report(
             unit_id=get_unit(OTHER_UNIT).id,
@@ -84,6 +85,7 @@ def world(seeded):
             "item_id": held.id,
             "key": "tthc_one_stop",
             "code": "vi",
+            "public_id": "ownrecord0000",
         }
         other = {
             **own,

@@ -69,8 +69,14 @@ class DefaultConfig:
     VERIFY_RATE_LIMIT = "30 per minute"  # PDF uploads to /verify and /api/v1/verify, per address
 
     # Reports (SPEC section 8).
-    ISSUING_BODY_VI = "ỦY BAN NHÂN DÂN QUẬN 1"
-    ISSUING_BODY_EN = "DISTRICT 1 PEOPLE'S COMMITTEE"
+    # Each report's issuing body comes from the unit tree as of the report's date (see
+    # reports/issuers.py). These name the operator in the development certificate only.
+    ISSUING_BODY_VI = "Hệ thống Hài Lòng"
+    ISSUING_BODY_EN = "Hai Long system"
+    # Who signs, by issuer ("unit:<slug>" or "successor"), when the unit has no head name.
+    REPORT_SIGNERS: dict[str, str] = {}
+    # When District 1's bodies ceased (the 2025 reform); default from the packaged data.
+    DISTRICT_DISSOLVED_ON: str | None = None
     SIGNING_P12_PATH: str | None = None
     SIGNING_P12_PASSWORD: str | None = None
     TIMESTAMP_URL: str | None = None

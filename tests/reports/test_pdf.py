@@ -37,7 +37,7 @@ def test_unit_report_text_is_vietnamese_with_the_fixture_figures(figures_app, tm
     assert "BÁO CÁO KẾT QUẢ KHẢO SÁT MỨC ĐỘ HÀI LÒNG" in text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "ỦY BAN NHÂN DÂN QUẬN 1" in text
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG TÂN ĐỊNH" in text  # the ward issues its own report
     assert "Quý I/2025" in text
     assert "100,0 %" in text  # 40 of 40
     assert "n = 40" in text

@@ -62,7 +62,7 @@ def test_untouched_report_is_valid_with_its_metadata(figures_app, signed_pdf):
     assert result.kind == "unit"
     assert result.trusted_signer
     assert result.dev_certificate  # no P12 configured in tests
-    assert "ỦY BAN NHÂN DÂN QUẬN 1" in result.signer
+    assert "Hệ thống Hài Lòng" in result.signer
     with figures_app.app_context():
         from webapp.reports.models import Report
 

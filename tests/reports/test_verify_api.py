@@ -36,7 +36,7 @@ def test_api_valid_report(figures_app, report):
     assert body["unit"] == "tan-dinh"
     assert body["period"] == "2025-Q1"
     assert body["sha256"] == report["data_sha256"]
-    assert "ỦY BAN NHÂN DÂN QUẬN 1" in body["signer"]
+    assert "Hệ thống Hài Lòng" in body["signer"]
     assert body["trusted_signer"] is True
     assert body["dev_certificate"] is True
     assert body["archived"] is True

@@ -58,6 +58,11 @@ class UnitForm(StaffPinMixin, Form):
     type_code = SelectField(_l("Unit type"), validators=[DataRequired()])
     parent = SelectField(_l("Parent unit"), validators=[Optional()])
     default_domain = SelectField(_l("Default procedure domain"), validators=[Optional()])
+    head_name = StringField(
+        _l("Head who signs the reports"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Full name printed under the signature, e.g. the chairman or principal."),
+    )
     submit = SubmitField(_l("Save"))
 
 

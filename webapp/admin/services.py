@@ -56,7 +56,9 @@ def _ancestors(unit: Unit | None):
         unit = unit.parent
 
 
-def save_unit(unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_slug, domain) -> Unit:
+def save_unit(
+    unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_slug, domain, head_name=None
+) -> Unit:
     """Create (unit None) or edit a unit; the slug of an existing unit never changes."""
     if db.session.get(UnitType, type_code) is None:
         raise ManagementError(_("Unknown unit type %(code)s.", code=type_code))
@@ -83,8 +85,10 @@ def save_unit(unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_sl
         "type": unit.type_code,
         "parent": unit.parent.slug if unit.parent else None,
         "domain": unit.default_domain_code,
+        "head_name": unit.head_name,
     }
     unit.name_vi, unit.name_en, unit.type_code = name_vi.strip(), name_en.strip(), type_code
+    unit.head_name = (head_name or "").strip() or None
     unit.parent = parent
     unit.default_domain_code = domain or None
     db.session.flush()
@@ -99,6 +103,7 @@ def save_unit(unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_sl
             "type": type_code,
             "parent": parent_slug or None,
             "domain": domain or None,
+            "head_name": unit.head_name,
         },
     )
     return unit

@@ -48,6 +48,7 @@ def _save_unit(form: UnitForm, unit=None):
             type_code=form.type_code.data,
             parent_slug=form.parent.data or None,
             domain=form.default_domain.data or None,
+            head_name=form.head_name.data,
         )
     except services.ManagementError as exc:
         db.session.rollback()

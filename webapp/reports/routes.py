@@ -157,3 +157,24 @@ def verify_page():
         result = verification_reply(form.file.data.read())
     status = 400 if request.method == "POST" and result is None else 200
     return render_template("reports/verify.html", form=form, result=result), status
+
+
+@bp.route("/verify/<public_id>", methods=["GET", "POST"])
+@allow("public")
+@limiter.limit(_verify_rate_limit, methods=["POST"])
+def verify_record(public_id: str):
+    """What a printed copy's QR code opens: the record of the document this server issued
+    (issuer, number, unit, period, time, hashes, signer) and a check of an uploaded copy."""
+    _limit_upload()
+    report = services.report_by_public_id(public_id)
+    if report is None:
+        return render_template("reports/verify_record.html", record=None, form=None), 404
+    form = VerifyForm()
+    check = None
+    if form.validate_on_submit():
+        check = verification_reply(form.file.data.read())
+        check["same_document"] = check["file_sha256"] == report.pdf_sha256
+    status = 400 if request.method == "POST" and check is None else 200
+    return render_template(
+        "reports/verify_record.html", record=report, form=form, check=check
+    ), status

@@ -15,23 +15,28 @@ served instead of rendering and signing again; the template values (`values`) ar
 built when a PDF is rendered.
 """
 
+import base64
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.audit.services import chain_head, record
 from webapp.dashboard import figures
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
-from webapp.formatting import period_label
+from webapp.formatting import local_time, period_label
 from webapp.periods import Period, parse_period
 from webapp.reports import values
-from webapp.reports.models import Report
+from webapp.reports.issuers import Issuer, issuer_for
+from webapp.reports.models import DocumentSequence, Report
 from webapp.reports.rendering import render_pdf
 from webapp.reports.signing import sign_pdf, signing_identity
 from webapp.units.models import Unit
@@ -90,6 +95,7 @@ def summary_figures(unit: Unit, period: Period) -> "values.SummaryFigures":
             shares = {r["unit_slug"]: r["share"] for r in figures.ranking_below(unit, quarter)}
             quarters.append({"code": quarter.code, "number": number, "shares": shares})
     return values.SummaryFigures(
+        overall=figures.share_with_units_below(unit, period),
         rows=figures.ranking_below(unit, period),
         groups=groups_across(children, period),
         quarters=quarters,
@@ -98,6 +104,7 @@ def summary_figures(unit: Unit, period: Period) -> "values.SummaryFigures":
 
 def _summary_data(figs: "values.SummaryFigures") -> dict:
     return {
+        "overall": figs.overall.to_dict(),
         "ranking": figures.share_to_dict_rows(figs.rows),
         "groups": [{**g, "share": g["share"].to_dict()} for g in figs.groups],
         "quarters": [
@@ -124,20 +131,61 @@ def compute(unit: Unit, period: Period) -> ReportData:
 # --- render, sign, cache, audit -----------------------------------------------------------------
 
 
-def verify_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/verify"
+@dataclass
+class Document:
+    """The administrative identity of one issued report: its issuer as of the period's last
+    day, its number in the issuer's yearly sequence and the public id its QR code opens."""
+
+    issuer: Issuer
+    year: int
+    number: int
+    public_id: str
+
+    def number_text(self, locale: str) -> str:
+        return self.issuer.number_text(self.number, locale)
+
+
+def verify_url(public_id: str | None = None) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/verify"
+    return f"{base}/{public_id}" if public_id else base
 
 
 def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=3, border=0, dark="#000")
 
 
-def issuing_body(locale: str) -> str:
-    key = "ISSUING_BODY_EN" if locale == "en" else "ISSUING_BODY_VI"
-    return current_app.config.get(key) or current_app.config["ISSUING_BODY_VI"]
+def new_public_id() -> str:
+    """13 lowercase letters and digits (64 random bits): short enough to type from paper."""
+    return base64.b32encode(secrets.token_bytes(8)).decode().rstrip("=").lower()
 
 
-def render_html(unit: Unit, period: Period, locale: str, computed: ReportData, now) -> str:
+def next_document_number(issuer_key: str, year: int) -> int:
+    """The issuer's next number this year. The UPDATE holds the sequence row until the
+    request commits, so concurrent reports of one issuer get distinct, gapless numbers (a
+    rolled-back render gives its number back)."""
+    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
+    db.session.execute(
+        dialect.insert(DocumentSequence)
+        .values(issuer_key=issuer_key, year=year, last_number=0)
+        .on_conflict_do_nothing()
+    )
+    return db.session.execute(
+        update(DocumentSequence)
+        .where(DocumentSequence.issuer_key == issuer_key, DocumentSequence.year == year)
+        .values(last_number=DocumentSequence.last_number + 1)
+        .returning(DocumentSequence.last_number)
+    ).scalar_one()
+
+
+def issue_document(unit: Unit, period: Period, locale: str, now) -> Document:
+    issuer = issuer_for(unit, period.end_day - timedelta(days=1), locale)
+    year = local_time(now).year
+    return Document(issuer, year, next_document_number(issuer.key, year), new_public_id())
+
+
+def render_html(
+    unit: Unit, period: Period, locale: str, computed: ReportData, now, document: Document
+) -> str:
     identity = signing_identity()
     # The audit chain's head when this document is signed: printed copies anchor the chain
     # outside the database (an attacker who rewrites the whole log cannot change them).
@@ -150,9 +198,10 @@ def render_html(unit: Unit, period: Period, locale: str, computed: ReportData, n
             computed.kind,
             computed.data_sha256,
             now,
-            issuing_body=issuing_body(locale),
-            verify_url=verify_url(),
-            qr=qr_data_uri(verify_url()),
+            issuer=document.issuer,
+            number_text=document.number_text(locale),
+            verify_url=verify_url(document.public_id),
+            qr=qr_data_uri(verify_url(document.public_id)),
             signer=identity.common_name,
             dev_certificate=identity.is_dev,
             audit_chain_seq=chain_seq,
@@ -167,15 +216,16 @@ def render_html(unit: Unit, period: Period, locale: str, computed: ReportData, n
         return render_template("reports/report.html", doc=doc, own=own, summary=summary)
 
 
-def build_pdf(unit: Unit, period: Period, locale: str, computed: ReportData) -> bytes:
+def build_pdf(
+    unit: Unit, period: Period, locale: str, computed: ReportData, now, document: Document
+) -> bytes:
     """Render and sign; the PDF's /Info carries what verification shows."""
-    now = utcnow()
-    html = render_html(unit, period, locale, computed, now)
+    html = render_html(unit, period, locale, computed, now, document)
     rendered = render_pdf(
         html,
         info={
             "Title": f"{unit.name(locale)} – {period_label(period, locale)}",
-            "Author": issuing_body(locale),
+            "Author": document.issuer.name,
             "HLUnit": unit.slug,
             "HLUnitName": unit.name(locale),
             "HLPeriod": period.code,
@@ -183,6 +233,8 @@ def build_pdf(unit: Unit, period: Period, locale: str, computed: ReportData) -> 
             "HLLocale": locale,
             "HLGeneratedAt": now.isoformat(timespec="seconds"),
             "HLDataSHA256": computed.data_sha256,
+            "HLNumber": document.number_text(locale),
+            "HLDocumentId": document.public_id,
         },
     )
     return sign_pdf(
@@ -194,7 +246,7 @@ def build_pdf(unit: Unit, period: Period, locale: str, computed: ReportData) -> 
         tz=current_app.config["TIMEZONE"],
         timestamp_url=current_app.config.get("TIMESTAMP_URL") or None,
         reason=signing_reason(locale),
-        location=issuing_body(locale),
+        location=document.issuer.name,
     )
 
 
@@ -228,7 +280,9 @@ def get_or_build_report(
         existing = cached_report(unit, period, locale, computed.kind, computed.data_sha256)
         if existing is not None:
             return ReportResult(existing, generated=False)
-    pdf = build_pdf(unit, period, locale, computed)
+    now = utcnow()
+    document = issue_document(unit, period, locale, now)
+    pdf = build_pdf(unit, period, locale, computed, now, document)
     report = Report(
         unit_id=unit.id,
         period=period.code,
@@ -239,6 +293,12 @@ def get_or_build_report(
         data_sha256=computed.data_sha256,
         signer_fingerprint=signing_identity().fingerprint,
         pdf=pdf,
+        generated_at=now,
+        issuer_key=document.issuer.key,
+        number_year=document.year,
+        number=document.number,
+        number_text=document.number_text(locale),
+        public_id=document.public_id,
     )
     db.session.add(report)
     db.session.flush()
@@ -259,6 +319,10 @@ def audit(report: Report, unit: Unit, action: str, **extra):
         data_sha256=report.data_sha256,
         **extra,
     )
+
+
+def report_by_public_id(public_id: str) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.public_id == public_id))
 
 
 def known_report(pdf_sha256: str) -> Report | None:

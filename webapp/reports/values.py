@@ -39,8 +39,10 @@ COMMENTS_IN_PDF = 12
 
 @dataclass
 class SummaryFigures:
-    """A parent unit's children ranked, their domain groups, and per quarter for a year."""
+    """A parent unit's figure over everything below it, the units below ranked, their domain
+    groups, and per quarter for a year."""
 
+    overall: figures.Share
     rows: list[dict]
     groups: list[dict]
     quarters: list[dict] = field(default_factory=list)  # {"code", "number", "shares"}
@@ -212,6 +214,7 @@ def summary_section(figs: SummaryFigures, locale: str) -> dict:
         chart_point(r["unit_name"][locale], r["share"], locale) for r in figs.rows if r["share"].n
     ]
     return {
+        "overall": share_text(figs.overall, locale),
         "ranking": ranking,
         "quarter_labels": [f"Q{q['number']}" for q in figs.quarters],
         "groups": [

@@ -61,6 +61,9 @@ class Unit(Model):
     default_domain_code: Mapped[str | None] = mapped_column(ForeignKey("procedure_domains.code"))
     # Hash of the PIN that opens the kiosks' staff panel.
     staff_pin_hash: Mapped[str | None] = mapped_column(String(255))
+    # Who signs the unit's reports (the chairman, principal, director): printed under the
+    # signature in the signer block of the PDF.
+    head_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     type: Mapped[UnitType] = relationship()
