@@ -72,12 +72,15 @@ def test_csv_matches_the_cli(seeded, client, runner):
     reply = client.get("/units/tan-dinh/responses.csv?period=2025-Q1")
     assert reply.status_code == 200
     assert reply.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(reply.get_data(as_text=True))))
+    rows = list(csv.reader(io.StringIO(reply.data.decode("utf-8-sig"))))
     assert rows[0] == HEADER
     assert len(rows) == 126
     assert {r[1] for r in rows[1:]} == {"tan-dinh"}
-    cli = runner.invoke(args=["responses", "export", "--unit", "tan-dinh", "--period", "2025-Q1"])
-    assert cli.output == reply.get_data(as_text=True)
+    # The web file starts with a BOM for Excel: the CLI's with --bom.
+    cli = runner.invoke(
+        args=["responses", "export", "--unit", "tan-dinh", "--period", "2025-Q1", "--bom"]
+    )
+    assert cli.stdout_bytes == reply.data
     assert client.get("/units/tan-dinh/responses.csv?period=2025-Q2").data.count(b"\n") == 1
     assert client.get("/units/tan-dinh/responses.csv?period=25").status_code == 400
 

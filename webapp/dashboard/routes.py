@@ -29,7 +29,7 @@ from webapp.extensions import db
 from webapp.formatting import when
 from webapp.paging import page_number
 from webapp.periods import PeriodError
-from webapp.responses.export import csv_lines
+from webapp.responses.export import VariantError, check_variant, export_lines
 from webapp.units.services import unit_names
 
 bp = Blueprint("dashboard", __name__, template_folder="templates")
@@ -155,19 +155,31 @@ def unit(slug: str):
 @bp.get("/units/<slug>/responses.csv")
 @allow(*ANY_USER)
 def responses_csv(slug: str):
-    """The same CSV as `flask responses export --unit SLUG --period P` (SPEC section 9)."""
+    """The same CSV as `flask responses export --unit SLUG --period P --bom` (SPEC section 9):
+    a UTF-8 BOM first so that Excel on Windows reads the Vietnamese; `?bom=0` leaves it out.
+    `?variant=analysis` is the file with one column per question (docs/exports.md)."""
     unit = visible_unit_or_404(slug)
+    try:
+        variant = check_variant(request.args.get("variant"))
+    except VariantError as exc:
+        abort(400, description=str(exc))
     period = None
     if request.args.get("period"):
         period = _period()
+    bom = request.args.get("bom", "1") not in ("0", "false", "no")
     record(
-        "responses.export", unit_id=unit.id, target=unit.slug, period=getattr(period, "code", None)
+        "responses.export",
+        unit_id=unit.id,
+        target=unit.slug,
+        period=getattr(period, "code", None),
+        **({"variant": variant} if variant != "spec" else {}),
     )
     db.session.commit()
-    name = f"{unit.slug}-{period.code if period else 'all'}.csv"
+    suffix = "-analysis" if variant == "analysis" else ""
+    name = f"{unit.slug}-{period.code if period else 'all'}{suffix}.csv"
     current_app.logger.info("CSV export of %s for %s", name, current_user.email)
     return Response(
-        stream_with_context(csv_lines(unit, period)),
+        stream_with_context(export_lines(unit, period, variant=variant, bom=bom)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from webapp.cli_utils import commit_or_fail, period_or_fail, unit_or_fail
-from webapp.responses.export import csv_lines
+from webapp.responses.export import VARIANTS, export_lines
 from webapp.responses.rollups import rebuild_rollups, rollup_differences
 
 responses_cli = AppGroup("responses", help="Stored responses.")
@@ -17,11 +17,20 @@ responses_cli = AppGroup("responses", help="Stored responses.")
 @click.option(
     "--format", type=click.Choice(["csv"]), default="csv", expose_value=False, help="Only csv."
 )
-def export_command(unit_slug: str | None, period: str | None) -> None:
+@click.option(
+    "--variant",
+    type=click.Choice(VARIANTS),
+    default="spec",
+    show_default=True,
+    help="spec: the fixed columns with the answers as JSON (SPEC 9); analysis: one column"
+    " per question id (docs/exports.md).",
+)
+@click.option("--bom", is_flag=True, help="Start with a UTF-8 BOM, for Excel on Windows.")
+def export_command(unit_slug: str | None, period: str | None, variant: str, bom: bool) -> None:
     """Write the responses as CSV to standard output."""
     unit = unit_or_fail(unit_slug) if unit_slug else None
     selected = period_or_fail(period) if period else None
-    for line in csv_lines(unit, selected):
+    for line in export_lines(unit, selected, variant=variant, bom=bom):
         click.echo(line, nl=False)
 
 
