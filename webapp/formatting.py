@@ -311,6 +311,7 @@ def register_template_filters(app) -> None:
         "period": period_text,
         "when": when,
         "moment": moment_text,
+        "date": date_text,
         "verdict": verdict,
         "verdict_class": verdict_class,
         "label": choices.label,

@@ -34,14 +34,18 @@ def audit():
         actor=request.args.get("actor") or None,
         page=page,
     )
-    units = {u.id: u for u in services.all_units()}
+    all_units = services.all_units()
+    units = {u.id: u for u in all_units}
+    by_slug = {u.slug: u for u in all_units}
+    locale = current_locale()
     return render_template(
         "admin/audit.html",
         events=events,
         more=more,
         page=page,
         units=units,
-        targets=services.audit_targets(events, current_locale()),
+        targets=services.audit_targets(events, locale),
+        details={e.id: services.audit_details(e.details, by_slug, locale) for e in events},
         actions=services.audit_actions(),
         args=request.args,
     )

@@ -7,15 +7,17 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from webapp.audit.models import AuditEvent
 from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
-from webapp.choices import UNIT_TYPES
+from webapp.choices import LANGUAGES, REPORT_KINDS, UNIT_TYPES
+from webapp.choices import ROLES as ROLE_CHOICES
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
-from webapp.formatting import period_text
+from webapp.formatting import date_text, period_text
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import issue_enrollment_code
 from webapp.responses.models import QuarantinedResponse
@@ -281,15 +283,23 @@ def audit_targets(events: list[AuditEvent], locale: str) -> dict[int, str]:
     )
     units = {u.slug: u for u in all_units()}
     groups = {g.code: g for g in report_groups()}
+    surveys = {s.key: s for s in db.session.scalars(select(Survey))}
     return {
-        e.id: _target_text(e.target, e.action, kiosks, units, groups, locale)
+        e.id: _target_text(e.target, e.action, kiosks, units, groups, locale, surveys)
         for e in events
         if e.target
     }
 
 
-def _target_text(target: str, action: str, kiosks, units, groups, locale: str) -> str:
-    kind, _, code = target.partition(":")
+def _target_text(target: str, action: str, kiosks, units, groups, locale: str, surveys) -> str:
+    if action.startswith("survey."):
+        key, _sep, version = target.partition(" v")
+        if key in surveys:
+            title = surveys[key].title_en if locale == "en" else surveys[key].title_vi
+            if version.isdigit():
+                return _("%(title)s, version %(version)s", title=title, version=version)
+            return title
+    kind, _sep, code = target.partition(":")
     if kind == "kiosk" and code.isdigit() and int(code) in kiosks:
         kiosk = kiosks[int(code)]
         return f"{kiosk.name} ({kiosk.unit.name(locale)})"
@@ -298,7 +308,7 @@ def _target_text(target: str, action: str, kiosks, units, groups, locale: str) -
     if kind == "report_group" and code in groups:
         group = groups[code]
         return group.name_en if locale == "en" else group.name_vi
-    slug, _, period = target.partition("/")
+    slug, _sep, period = target.partition("/")
     if period and slug in units:
         return f"{units[slug].name(locale)} · {period_text(period, locale)}"
     if target in units:
@@ -312,3 +322,85 @@ def audit_actions() -> list[str]:
     return list(
         db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     )
+
+
+# What an audit entry's details say, as a person reads them (not the stored JSON): each key
+# by its label, codes by their labels, units by name, periods and dates as written in the
+# locale. A key recorded later without a label here is shown as recorded.
+DETAIL_LABELS = {
+    "role": _l("role"),
+    "units": _l("units"),
+    "active": _l("active"),
+    "before": _l("before"),
+    "after": _l("after"),
+    "name": _l("name"),
+    "name_vi": _l("name (Vietnamese)"),
+    "name_en": _l("name (English)"),
+    "type": _l("unit type"),
+    "parent": _l("parent unit"),
+    "domain": _l("procedure domain"),
+    "into": _l("merged into"),
+    "retired_on": _l("retired on"),
+    "note": _l("note"),
+    "reason": _l("reason"),
+    "failures": _l("failed attempts"),
+    "pin": _l("staff PIN"),
+    "stored": _l("result"),
+    "id": _l("response"),
+    "period": _l("period"),
+    "locale": _l("language"),
+    "kind": _l("kind"),
+    "report_id": _l("report no."),
+    "pdf_sha256": _l("PDF SHA-256"),
+    "data_sha256": _l("data SHA-256"),
+    "unit_type": _l("unit type"),
+    "format": _l("format"),
+}
+DETAIL_VALUES = {
+    "pin": {"set": _l("set"), "removed": _l("removed")},
+    "stored": {"accepted": _l("stored"), "duplicate": _l("already stored (duplicate)")},
+}
+
+
+def audit_details(details: dict | None, units: dict[str, Unit], locale: str) -> list[tuple]:
+    """(label, text) pairs of an entry's details; `units` by slug."""
+    return [
+        (str(DETAIL_LABELS.get(key, key)), _detail_value(key, value, units, locale))
+        for key, value in (details or {}).items()
+    ]
+
+
+def _detail_value(key: str, value, units: dict[str, Unit], locale: str) -> str:
+    def unit_name(slug):
+        return units[slug].name(locale) if slug in units else str(slug)
+
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, dict):
+        pairs = audit_details(value, units, locale)
+        return "; ".join(f"{label}: {text}" for label, text in pairs)
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if key == "role":
+        return ROLE_CHOICES.label(value)
+    if key in ("units", "into", "parent"):
+        slugs = value if isinstance(value, list) else [value]
+        return ", ".join(unit_name(slug) for slug in slugs)
+    if key in ("type", "unit_type"):
+        return UNIT_TYPES.label(value)
+    if key == "kind":
+        return REPORT_KINDS.label(value)
+    if key == "locale":
+        return LANGUAGES.label(value)
+    if key == "period":
+        return period_text(value, locale)
+    if key == "retired_on":
+        try:
+            return date_text(date.fromisoformat(value), locale)
+        except (TypeError, ValueError):
+            return str(value)
+    if key == "format":
+        return str(value).upper()
+    if key in DETAIL_VALUES:
+        return str(DETAIL_VALUES[key].get(value, value))
+    return str(value)

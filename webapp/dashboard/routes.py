@@ -26,7 +26,7 @@ from webapp.dashboard import figures, services
 from webapp.dashboard.export import overview_xlsx
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
-from webapp.formatting import when
+from webapp.formatting import period_label, when
 from webapp.paging import page_number
 from webapp.periods import PeriodError
 from webapp.responses.export import VariantError, check_variant, export_lines
@@ -83,9 +83,7 @@ def overview():
 
 
 def _title(period) -> str:
-    from flask_babel import gettext as _
-
-    return _("Satisfied %% by unit, %(period)s", period=period.code)
+    return _("Satisfied %% by unit, %(period)s", period=period_label(period))
 
 
 def _visible(rows: list[dict]) -> list[dict]:
