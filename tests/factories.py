@@ -67,8 +67,8 @@ def add_responses(
     return [r["id"] for r in rows]
 
 
-def make_user(email: str, role: str, *unit_slugs: str):
-    return create_user(email, role, PASSWORD, [get_unit(s) for s in unit_slugs])
+def make_user(email: str, role: str, *unit_slugs: str, official=None):
+    return create_user(email, role, PASSWORD, [get_unit(s) for s in unit_slugs], official)
 
 
 def login(client, email: str, password: str = PASSWORD):

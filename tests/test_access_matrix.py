@@ -1,4 +1,4 @@
-"""Every registered route x {anonymous, admin, manager, auditor, kiosk token}.
+"""Every registered route x {anonymous, admin, manager, auditor, official, kiosk token}.
 
 The matrix is read from the routes' own `@allow` declarations (webapp.access), so a route
 added later by anyone is checked too, and a route without a declaration fails this test.
@@ -13,13 +13,14 @@ from tests.factories import PASSWORD, kiosk_for, login, make_user
 from webapp.access import audiences_of
 from webapp.extensions import db
 from webapp.kiosk.services import hash_secret
+from webapp.officials.services import create_official
 from webapp.reports.models import Report
 from webapp.responses.models import QuarantinedResponse
 from webapp.units.services import get_unit
 
 OWN_UNIT = "tan-dinh"
 OTHER_UNIT = "sai-gon"
-ROLES = ("admin", "manager", "auditor")
+ROLES = ("admin", "manager", "auditor", "official")
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -51,6 +52,9 @@ def world(seeded):
         make_user("admin@example.vn", "admin")
         manager = make_user("manager@example.vn", "manager", OWN_UNIT)
         make_user("auditor@example.vn", "auditor")
+        own_official = create_official(get_unit(OWN_UNIT), "TD-001", "Nguyễn Thị Lan")
+        other_official = create_official(get_unit(OTHER_UNIT), "SG-001", "Trần Văn Bình")
+        make_user("official@example.vn", "official", official=own_official)
         own_kiosk = kiosk_for(OWN_UNIT)
         other_kiosk = kiosk_for(OTHER_UNIT)
         token = secrets.token_urlsafe(32)
@@ -86,12 +90,14 @@ def world(seeded):
             "key": "tthc_one_stop",
             "code": "vi",
             "public_id": "ownrecord0000",
+            "official_id": own_official.id,
         }
         other = {
             **own,
             "slug": OTHER_UNIT,
             "kiosk_id": other_kiosk.id,
             "report_id": other_report.id,
+            "official_id": other_official.id,
         }
     return {"own": own, "other": other, "token": token}
 
@@ -176,7 +182,7 @@ def test_route_role_matrix(seeded, world):
             allowed = "public" in audiences or role in audiences
             check(role, rule, method, _call(client, method, url), allowed)
             if role == "manager" and allowed and "public" not in audiences:
-                params = set(rule.arguments) & {"slug", "kiosk_id", "report_id"}
+                params = set(rule.arguments) & {"slug", "kiosk_id", "report_id", "official_id"}
                 if params:
                     reply = _call(client, method, build(rule, world["other"]))
                     if reply.status_code != 403:

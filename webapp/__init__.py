@@ -113,9 +113,11 @@ def register_blueprints(app: Flask) -> None:
     from webapp.core.routes import bp as core_bp
     from webapp.dashboard.routes import bp as dashboard_bp
     from webapp.kiosk.routes import bp as kiosk_bp
+    from webapp.officials.routes import bp as officials_bp
     from webapp.reports.routes import bp as reports_bp
 
-    for blueprint in (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp):
+    blueprints = (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp)
+    for blueprint in (*blueprints, officials_bp):
         app.register_blueprint(blueprint)
 
 
@@ -149,6 +151,7 @@ def register_cli(app: Flask) -> None:
     from webapp.backup.cli import backup_cli
     from webapp.demo.cli import demo_cli
     from webapp.kiosk.cli import kiosks_cli, set_pin_command
+    from webapp.officials.cli import officials_cli
     from webapp.reports.cli import reports_cli
     from webapp.responses.cli import responses_cli
     from webapp.surveys.cli import surveys_cli
@@ -157,7 +160,7 @@ def register_cli(app: Flask) -> None:
     # The staff PIN is a unit's, set through the kiosk services: `flask units set-pin`.
     units_cli.add_command(set_pin_command)
     groups = (
-        *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli),
+        *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, officials_cli),
         *(responses_cli, reports_cli, audit_cli, backup_cli),
     )
     for group in groups:

@@ -5,7 +5,8 @@ refused (403) so that a forgotten rule fails closed. The route x role test matri
 `app.url_map` and reads the same declarations.
 
 Audiences: "public", "kiosk" (Bearer device token), and the user roles
-"admin", "manager", "auditor". Managers are further limited to their own units by
+"admin", "manager", "auditor", "official" (one official's own results, /me only).
+Managers are further limited to their own units by
 `require_unit_access` inside the view, because the unit comes from the URL.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
-AUDIENCES = frozenset({"public", "kiosk", "admin", "manager", "auditor"})
+AUDIENCES = frozenset({"public", "kiosk", "admin", "manager", "auditor", "official"})
 ANY_USER = ("admin", "manager", "auditor")
 
 

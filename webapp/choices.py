@@ -49,6 +49,7 @@ ROLES = Choices(
     ("admin", _l("Administrator")),
     ("manager", _l("Unit manager")),
     ("auditor", _l("Auditor")),
+    ("official", _l("Official (own results only)")),
 )
 
 KIOSK_STATES = Choices(
@@ -99,11 +100,18 @@ AUDIT_ACTIONS = Choices(
     ("responses.export", _l("responses exported")),
     ("report.generate", _l("report generated")),
     ("report.download", _l("report downloaded")),
+    ("official.create", _l("official added")),
+    ("official.update", _l("official changed")),
+    ("official.move", _l("official moved to another unit")),
+    ("official.deactivate", _l("official deactivated")),
+    ("official.reactivate", _l("official reactivated")),
+    ("official.pin", _l("official's counter PIN changed")),
 )
 
 REPORT_KINDS = Choices(
     ("unit", lazy_pgettext("report kind", "Unit report")),
     ("summary", lazy_pgettext("report kind", "Summary report")),
+    ("officials", lazy_pgettext("report kind", "Ranking of officials")),
 )
 
 # Each language by its own name, as language switches write it.

@@ -3,6 +3,7 @@
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.auth.models import User, user_units
 from webapp.kiosk.models import Kiosk
+from webapp.officials.models import Official, OfficialMove
 from webapp.reports.models import Report
 from webapp.responses.models import AnswerCount, QuarantinedResponse, Response
 from webapp.surveys.models import Survey, SurveyVersion
@@ -13,6 +14,8 @@ __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "Kiosk",
+    "Official",
+    "OfficialMove",
     "ProcedureDomain",
     "QuarantinedResponse",
     "Report",

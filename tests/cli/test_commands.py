@@ -169,6 +169,7 @@ def test_responses_export_csv(seeded, runner):
         "overall",
         "flagged",
         "answers",
+        "official",  # appended by SPEC 11
     ]
     assert len(rows) == 2
     row = dict(zip(HEADER, rows[1], strict=True))

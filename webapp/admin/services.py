@@ -355,6 +355,14 @@ DETAIL_LABELS = {
     "data_sha256": _l("data SHA-256"),
     "unit_type": _l("unit type"),
     "format": _l("format"),
+    "official": _l("official"),
+    "title": _l("title"),
+    "head_name": _l("head who signs"),
+    "from_unit": _l("from unit"),
+    "to_unit": _l("to unit"),
+    "on": _l("on"),
+    "removed": _l("removed"),
+    "cached": _l("from the archive"),
 }
 DETAIL_VALUES = {
     "pin": {"set": _l("set"), "removed": _l("removed")},
@@ -383,7 +391,7 @@ def _detail_value(key: str, value, units: dict[str, Unit], locale: str) -> str:
         return str(_("yes") if value else _("no"))
     if key == "role":
         return ROLE_CHOICES.label(value)
-    if key in ("units", "into", "parent"):
+    if key in ("units", "into", "parent", "from_unit", "to_unit"):
         slugs = value if isinstance(value, list) else [value]
         return ", ".join(unit_name(slug) for slug in slugs)
     if key in ("type", "unit_type"):

@@ -8,6 +8,7 @@ from flask import current_app
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import staff_pin_for_kiosk
 from webapp.kiosk.strings import kiosk_strings
+from webapp.officials.services import officials_of
 from webapp.surveys.services import surveys_for_unit_type
 
 
@@ -45,6 +46,17 @@ def kiosk_config(kiosk: Kiosk) -> dict:
             "sync_max_responses": int(config["SYNC_MAX_RESPONSES"]),
             "sync_max_bytes": int(config["SYNC_MAX_BYTES"]),
         },
+        # Who may be named as serving at this counter (SPEC 11); each with their own counter
+        # PIN check (as the staff PIN) when they set one.
+        "officials": [
+            {
+                "code": official.code,
+                "name": official.full_name,
+                "title": official.title or "",
+                "pin": staff_pin_for_kiosk(official.pin_hash),
+            }
+            for official in officials_of(unit, active_only=True)
+        ],
         "strings": kiosk_strings(),
     }
 

@@ -32,6 +32,8 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The role "official" sees one official's own results, nobody else's.
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"))
 
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.slug)
 

@@ -98,7 +98,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@allow(*ANY_USER)  # an auditor may change their OWN password; nothing else
+@allow(*ANY_USER, "official")  # auditors and officials change their OWN password only
 @login_required
 def password():
     form = PasswordForm()

@@ -87,7 +87,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, role: str, password: str, units: Sequence[Unit] = ()) -> User:
+def create_user(
+    email: str, role: str, password: str, units: Sequence[Unit] = (), official=None
+) -> User:
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise AccountError(_("This is not a valid e-mail address."))
@@ -99,15 +101,28 @@ def create_user(email: str, role: str, password: str, units: Sequence[Unit] = ()
         raise AccountError(
             _("Only managers are bound to units; admins and auditors see all."), "units"
         )
+    if role == "official" and official is None:
+        raise AccountError(
+            _("An official's account must name the official (--official)."), "official"
+        )
+    if role != "official" and official is not None:
+        raise AccountError(_("Only an official's account is bound to an official."), "official")
     if find_user(email):
         raise AccountError(_("A user with the e-mail %(email)s already exists.", email=email))
     problem = password_problem(password, email)
     if problem:
         raise AccountError(_("The password is too weak: %(reason)s.", reason=problem), "password")
     user = User(email=email, role=role, password_hash=hash_password(password), units=list(units))
+    user.official_id = official.id if official is not None else None
     db.session.add(user)
     db.session.flush()
-    record("user.create", target=email, role=role, units=[u.slug for u in units])
+    record(
+        "user.create",
+        target=email,
+        role=role,
+        units=[u.slug for u in units],
+        **({"official": official.code} if official is not None else {}),
+    )
     return user
 
 

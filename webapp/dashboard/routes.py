@@ -53,6 +53,8 @@ def index():
     """Signed-in staff land on their dashboard; everyone else on the sign-in page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.role == "official":
+        return redirect(url_for("officials.me"))
     if current_user.role == "manager" and len(current_user.units) == 1:
         return redirect(url_for("dashboard.unit", slug=current_user.units[0].slug))
     return redirect(url_for("dashboard.overview"))

@@ -33,6 +33,8 @@ from webapp.dashboard import figures
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.formatting import local_time, period_label
+from webapp.officials import figures as official_figures
+from webapp.officials import views as official_views
 from webapp.periods import Period, parse_period
 from webapp.reports import values
 from webapp.reports.issuers import Issuer, issuer_for
@@ -43,6 +45,7 @@ from webapp.units.models import Unit
 
 KIND_UNIT = "unit"
 KIND_SUMMARY = "summary"
+KIND_OFFICIALS = "officials"  # the ranking of officials (SPEC 11)
 
 
 @dataclass
@@ -57,6 +60,8 @@ class ReportData:
     data_sha256: str
     own: "figures.UnitSummary | None"
     summary: "values.SummaryFigures | None"
+    officials: "list[official_figures.OfficialFigure] | None" = None
+    units: list[dict] | None = None  # the units below, ranked (officials report of a parent)
 
 
 # --- what a report covers and the hash of its figures ------------------------------------------
@@ -114,8 +119,29 @@ def _summary_data(figs: "values.SummaryFigures") -> dict:
     }
 
 
-def compute(unit: Unit, period: Period) -> ReportData:
+def _digest(payload: dict) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def compute_officials(unit: Unit, period: Period) -> ReportData:
+    """The officials ranked (with every unit below, for a parent) and the units below."""
+    if has_children(unit):
+        rows = official_figures.officials_below(unit, period)
+        units = figures.ranking_below(unit, period)
+    else:
+        rows, units = official_figures.unit_officials(unit, period), None
+    payload = {
+        "officials": [r.to_dict() for r in rows],
+        "units": figures.share_to_dict_rows(units) if units is not None else None,
+    }
+    return ReportData(KIND_OFFICIALS, _digest(payload), None, None, rows, units)
+
+
+def compute(unit: Unit, period: Period, kind: str | None = None) -> ReportData:
     """The figures of a report and the SHA-256 of their canonical JSON."""
+    if kind == KIND_OFFICIALS:
+        return compute_officials(unit, period)
     kind = report_kind(unit)
     own = figures.unit_summary(unit, period) if unit.type.survey_key else None
     if kind == KIND_UNIT:
@@ -123,9 +149,7 @@ def compute(unit: Unit, period: Period) -> ReportData:
         return ReportData(kind, own.data_sha256, own, None)
     figs = summary_figures(unit, period)
     payload = {"unit": own.to_dict() if own else None, "summary": _summary_data(figs)}
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    return ReportData(kind, digest, own, figs)
+    return ReportData(kind, _digest(payload), own, figs)
 
 
 # --- render, sign, cache, audit -----------------------------------------------------------------
@@ -207,6 +231,13 @@ def render_html(
             audit_chain_seq=chain_seq,
             audit_chain_hash=chain_hash,
         )
+        if computed.kind == KIND_OFFICIALS:
+            return render_template(
+                "reports/officials.html",
+                doc=doc,
+                officials=official_views.ranking_rows(computed.officials or [], locale),
+                units=values.units_with_officials(computed.units, computed.officials, locale),
+            )
         own = values.unit_section(computed.own, locale) if computed.own is not None else None
         summary = (
             values.summary_section(computed.summary, locale)
@@ -272,10 +303,17 @@ def cached_report(unit: Unit, period: Period, locale: str, kind: str, data_sha25
 
 
 def get_or_build_report(
-    unit: Unit, period: Period, locale: str = "vi", *, user=None, force: bool = False
+    unit: Unit,
+    period: Period,
+    locale: str = "vi",
+    *,
+    user=None,
+    force: bool = False,
+    kind: str | None = None,
 ) -> ReportResult:
-    """The signed report for the current figures, rendering only when they changed."""
-    computed = compute(unit, period)
+    """The signed report for the current figures, rendering only when they changed. `kind`
+    KIND_OFFICIALS asks for the ranking of officials; otherwise the unit's own kind."""
+    computed = compute(unit, period, kind)
     if not force:
         existing = cached_report(unit, period, locale, computed.kind, computed.data_sha256)
         if existing is not None:

@@ -259,3 +259,17 @@ def document_values(
         "min_n": figures.min_n(),
         **extra,
     }
+
+
+def units_with_officials(units: list[dict] | None, officials, locale: str) -> list[dict] | None:
+    """The units below ranked, each with "officials meeting the target: k/m" (ranked ones)."""
+    if units is None:
+        return None
+    from webapp.officials.views import units_meeting
+
+    meeting = units_meeting(officials or [])
+    rows = ranking_view(units, locale)
+    for row in rows:
+        met, ranked = meeting.get(row["slug"], (0, 0))
+        row["officials_meeting"] = f"{met}/{ranked}" if ranked else "–"
+    return rows

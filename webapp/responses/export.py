@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
+from webapp.officials.models import Official
 from webapp.periods import Period
 from webapp.responses.models import Response
 from webapp.surveys.models import SurveyVersion
@@ -18,6 +19,7 @@ from webapp.units.models import Unit
 HEADER = [
     "id", "unit", "kiosk", "survey", "version", "locale",
     "submitted_at", "received_at", "overall", "flagged", "answers",
+    "official",  # appended by SPEC 11: the staff code of who served, empty when unknown
 ]  # fmt: skip
 
 
@@ -32,6 +34,7 @@ def _responses(unit: Unit | None, period: Period | None) -> Iterator[Response]:
             joinedload(Response.unit).load_only(Unit.slug),
             joinedload(Response.kiosk).load_only(Kiosk.id),
             joinedload(Response.survey_version).joinedload(SurveyVersion.survey),
+            joinedload(Response.official).load_only(Official.code),
         )
         .where(*_selection(unit, period))
         .order_by(Response.submitted_at, Response.id)
@@ -59,6 +62,7 @@ def response_rows(unit: Unit | None = None, period: Period | None = None) -> Ite
             response.overall,
             "true" if response.flagged else "false",
             json.dumps(response.answers, ensure_ascii=False, sort_keys=True),
+            response.official.code if response.official else "",
         ]
 
 

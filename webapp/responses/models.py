@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.dbtypes import UTCDateTime, UUIDKey, utcnow
 from webapp.extensions import Model
 from webapp.kiosk.models import Kiosk
+from webapp.officials.models import Official
 from webapp.surveys.models import SurveyVersion
 from webapp.units.models import Unit
 
@@ -30,6 +31,8 @@ class Response(Model):
     # Copied out of `answers` so aggregation never parses JSON.
     overall: Mapped[int] = mapped_column(SmallInteger)
     domain_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Who served the citizen (SPEC 11), when the counter said so; checked at ingest.
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), index=True)
     # Times as the tablet saw them, the clock-corrected submission time, and our receipt time.
     device_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     device_submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -43,6 +46,7 @@ class Response(Model):
     kiosk: Mapped[Kiosk] = relationship()
     unit: Mapped[Unit] = relationship()
     survey_version: Mapped[SurveyVersion] = relationship()
+    official: Mapped[Official | None] = relationship()
 
 
 class QuarantinedResponse(Model):

@@ -30,7 +30,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, inspect, null, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.extensions import db
@@ -44,7 +44,11 @@ DOMAIN = "_domain"
 KIOSK = "_kiosk"
 VERSION = "_version"
 FLAG = "_flag"
-FACETS = (ALL, HOUR, DOMAIN, KIOSK, VERSION, FLAG)
+# Per official (SPEC 11): value = the official's id; for the two questions the ranking of
+# officials shows, value = "<official id>:<answer>" (the staff-attitude rating, the receipt).
+OFFICIAL = "_official"
+OFFICIAL_QUESTIONS = {"staff": "_official_staff", "receipt": "_official_receipt"}
+FACETS = (ALL, HOUR, DOMAIN, KIOSK, VERSION, FLAG, OFFICIAL, *OFFICIAL_QUESTIONS.values())
 UNSPECIFIED_FLAG = "unspecified"
 # Stands for any non-empty free-text answer. Not a valid option code, rating or yes/no, so a
 # figure reading it as one of those ignores it.
@@ -114,8 +118,9 @@ def count_rows(
         head = (row["unit_id"], local.date(), flagged, int(row["overall"]))
         version = row["survey_version_id"]
         flags = tuple(row["flags"] or (UNSPECIFIED_FLAG,)) if flagged else ()
+        official = row.get("official_id")
         per_response[
-            (head, local.hour, row["domain_code"] or "", row["kiosk_id"], version, flags)
+            (head, local.hour, row["domain_code"] or "", row["kiosk_id"], version, flags, official)
         ] += 1
         answers = row["answers"]
         for qid, answer in answers.items() if isinstance(answers, dict) else ():
@@ -131,8 +136,11 @@ def count_rows(
             if value and (kind == "text" or len(value) > VALUE_LENGTH):
                 value = TEXT_ANSWERED
             per_answer[(head, qid, value)] += 1
+            if official is not None and qid in OFFICIAL_QUESTIONS and value != TEXT_ANSWERED:
+                facet = OFFICIAL_QUESTIONS[qid]
+                per_answer[(head, facet, f"{official}:{value}"[:VALUE_LENGTH])] += 1
 
-    for (head, hour, domain, kiosk, version, flags), n in per_response.items():
+    for (head, hour, domain, kiosk, version, flags, official), n in per_response.items():
         unit_id, day, flagged, overall = head
         counts[(unit_id, ALL, day, "", flagged, overall)] += n
         counts[(unit_id, HOUR, day, str(hour), flagged, overall)] += n
@@ -141,6 +149,8 @@ def count_rows(
         counts[(unit_id, VERSION, day, str(version), flagged, overall)] += n
         for reason in flags:
             counts[(unit_id, FLAG, day, str(reason)[:VALUE_LENGTH], flagged, overall)] += n
+        if official is not None:
+            counts[(unit_id, OFFICIAL, day, str(official), flagged, overall)] += n
     for ((unit_id, day, flagged, overall), qid, value), n in per_answer.items():
         counts[(unit_id, qid, day, value, flagged, overall)] += n
     return counts
@@ -205,9 +215,20 @@ _ROW_COLUMNS = (
 )
 
 
+def _official_column(session):
+    """responses.official_id, or NULL on a schema from before officials existed: the
+    migration that created answer_counts counts the responses with this code."""
+    columns = {c["name"] for c in inspect(session.get_bind()).get_columns("responses")}
+    if "official_id" in columns:
+        return Response.official_id
+    return null().label("official_id")
+
+
 def _stream_counts(unit_ids: list[int] | None, sink, session) -> int:
     """Count the stored responses (of these units), handing full Counters to `sink`."""
-    query = select(*_ROW_COLUMNS).execution_options(yield_per=STREAM_ROWS)
+    query = select(*_ROW_COLUMNS, _official_column(session)).execution_options(
+        yield_per=STREAM_ROWS
+    )
     if unit_ids is not None:
         query = query.where(Response.unit_id.in_(unit_ids))
     kinds = question_kinds(session.scalars(select(SurveyVersion.id)), session)

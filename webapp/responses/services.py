@@ -34,6 +34,7 @@ OPTIONAL_COLUMNS = {
     "clock_skew_seconds": 0,
     "flagged": False,
     "flags": (),
+    "official_id": None,
 }
 
 

@@ -26,6 +26,7 @@ from webapp.audit.services import record
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
+from webapp.officials.services import active_codes
 from webapp.responses.models import QuarantinedResponse, Response
 from webapp.responses.services import store_responses
 from webapp.surveys.models import Survey, SurveyVersion
@@ -314,6 +315,11 @@ def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> No
         )
 
 
+def _names_an_official(items: list) -> bool:
+    """Whether any item carries an official (saves the lookup for the kiosks without)."""
+    return any(isinstance(item, dict) and item.get("official") is not None for item in items)
+
+
 def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) -> SyncResult:
     """Validate, flag and store one sync request; the reply lists every id it was sent."""
     config = current_app.config
@@ -324,6 +330,7 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     skew_seconds = round(correction.total_seconds())
     unit = kiosk.unit
     rules_for, version_ids, kinds = _rules_lookup(envelope.items, unit.type_code)
+    officials = active_codes(unit.id) if _names_an_official(envelope.items) else {}
 
     result = SyncResult(server_time=now)
     rejected: list[RejectedItem] = []
@@ -331,7 +338,7 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     repeats: list[ValidItem] = []
     candidates: list[_Candidate] = []
     for entry in envelope.items:
-        checked = check_item(entry, rules_for, correction, envelope.device_time, now)
+        checked = check_item(entry, rules_for, correction, envelope.device_time, now, officials)
         if isinstance(checked, RejectedItem):
             rejected.append(checked)
             result.rejected.append({"id": checked.client_id, "errors": checked.errors})
@@ -365,6 +372,7 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
                 "clock_skew_seconds": skew_seconds,
                 "flagged": bool(candidate.flags),
                 "flags": candidate.flags,
+                "official_id": item.official_id,
             }
         )
     # Counted for the figures in this same transaction, and only what this request stored:

@@ -14,6 +14,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -53,6 +54,7 @@ class ValidItem:
     device_started_at: datetime | None
     device_submitted_at: datetime
     payload: dict
+    official_id: int | None = None  # who served the citizen (SPEC 11)
 
 
 @dataclass
@@ -216,11 +218,19 @@ def client_id_of(item) -> str | None:
     return raw[:MAX_ID_LENGTH] if isinstance(raw, str) else None
 
 
-def check_item(item, rules_for, correction: timedelta, device_time: datetime, now: datetime):
+def check_item(
+    item,
+    rules_for,
+    correction: timedelta,
+    device_time: datetime,
+    now: datetime,
+    officials: Mapping[str, int] | None = None,
+):
     """A ValidItem, or a RejectedItem listing every problem found (field -> message).
 
     `rules_for(key, version)` gives the SurveyRules of a known version usable by this kiosk,
-    or an error message.
+    or an error message. `officials` ({code: id}) are the active officials of the kiosk's
+    unit: an item may name one of them as `official`, nobody else.
     """
     if not isinstance(item, dict):
         return RejectedItem(None, {"item": item}, {"item": "each response must be an object"})
@@ -272,6 +282,13 @@ def check_item(item, rules_for, correction: timedelta, device_time: datetime, no
     elif not isinstance(item.get("answers"), dict):
         errors["answers"] = "must be an object {question_id: value}"
 
+    official_id = None
+    official = item.get("official")
+    if official is not None:
+        official_id = (officials or {}).get(official) if isinstance(official, str) else None
+        if official_id is None:
+            errors["official"] = "not an active official of this kiosk's unit"
+
     if errors:
         return RejectedItem(client_id, item, errors)
     # No error recorded means every field above parsed; restated so the types follow.
@@ -295,6 +312,7 @@ def check_item(item, rules_for, correction: timedelta, device_time: datetime, no
         device_started_at=started,
         device_submitted_at=submitted,
         payload=item,
+        official_id=official_id,
     )
 
 
