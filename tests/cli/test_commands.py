@@ -3,7 +3,7 @@
 import csv
 import io
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +13,8 @@ from webapp.auth.services import check_password
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import hash_secret
+from webapp.officials.figures import unit_officials
+from webapp.periods import current_period, parse_period
 from webapp.responses.export import HEADER
 from webapp.responses.services import store_responses
 from webapp.surveys.services import get_version
@@ -198,10 +200,19 @@ def test_demo_bootstrap_creates_one_admin_and_a_kiosk_code(app, runner):
     assert "admin@hailong.local" in first.output
     assert "password: " in first.output
     assert "url: http://localhost/kiosk/enroll?code=" in first.output
+    assert "demo data: 44 officials" in first.output
     second = runner.invoke(args=["demo", "bootstrap"])
     assert "password: " not in second.output  # the admin exists: never printed again
+    assert "demo data" not in second.output  # only an empty database gets demo data
     with app.app_context():
-        assert db.session.scalar(select(db.func.count()).select_from(Kiosk)) == 1
+        # One tablet to enroll (the others are the demo data's own, already "enrolled").
+        waiting = select(db.func.count()).select_from(Kiosk).where(Kiosk.enrolled_at.is_(None))
+        assert db.session.scalar(waiting) == 1
+        # The demo responses name who served: the ward has a ranking of officials.
+        previous = current_period("quarter").first_day - timedelta(days=1)  # a full quarter
+        quarter = parse_period(f"{previous.year}-Q{(previous.month - 1) // 3 + 1}")
+        ranked = [r for r in unit_officials(get_unit("sai-gon"), quarter) if r.share.n]
+        assert len(ranked) == 4
 
 
 def test_kiosks_create_with_a_default_procedure_domain(seeded, runner):

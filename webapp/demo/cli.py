@@ -15,6 +15,7 @@ from sqlalchemy import select
 from webapp.auth.models import User
 from webapp.auth.services import create_user
 from webapp.cli_utils import commit_or_fail, run_import
+from webapp.demo.officials import seed_demo_officials
 from webapp.demo.responses import generate
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
@@ -49,10 +50,22 @@ def seed_packaged_data() -> None:
 
 @demo_cli.command("bootstrap")
 @click.option("--ward", default="sai-gon", show_default=True, help="Unit of the demo kiosk.")
-def bootstrap_command(ward: str) -> None:
+@click.option(
+    "--with-responses/--without-responses",
+    default=True,
+    show_default=True,
+    help="On an empty database, also demo officials and two quarters of responses.",
+)
+def bootstrap_command(ward: str, with_responses: bool) -> None:
     """First-start helper for `make run`: seed when empty, first admin, a kiosk code."""
     if db.session.scalar(select(db.func.count()).select_from(Unit)) == 0:
         seed_packaged_data()
+        if with_responses:
+            # A fresh demo shows real dashboards, PDFs and a ranking of officials.
+            officials = seed_demo_officials()
+            count = generate(2, 1, 6.0)
+            commit_or_fail("generating demo responses")
+            click.echo(f"demo data: {officials} officials, {count} responses")
     if db.session.scalar(select(db.func.count()).select_from(User)) == 0:
         password = secrets.token_urlsafe(12)
         create_user("admin@hailong.local", "admin", password)
@@ -94,7 +107,11 @@ def bootstrap_command(ward: str) -> None:
 @click.option("--per-day", default=6.0, show_default=True, help="Mean responses per unit and day.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default today).")
 def responses_command(quarters: int, seed: int, per_day: float, until) -> None:
-    """Generate demo responses for every unit with a survey (after `flask demo seed`)."""
+    """Generate demo responses for every unit with a survey (after `flask demo seed`), with
+    demo officials in the units that have none, each response naming who served."""
+    officials = seed_demo_officials(seed)
+    if officials:
+        click.echo(f"demo officials: {officials} added")
     count = generate(quarters, seed, per_day, until.date() if until else None)
     commit_or_fail("generating demo responses")
     click.echo(f"demo responses: {count} added")

@@ -17,6 +17,7 @@ from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import create_kiosk
+from webapp.officials.models import Official
 from webapp.periods import current_period, parse_period
 from webapp.responses.services import store_responses
 from webapp.surveys.services import surveys_for_unit_type
@@ -124,6 +125,16 @@ def generate(quarters: int, seed: int, per_day: float, until: date | None = None
         rng = random.Random(f"{seed}:{unit.slug}")
         quality = rng.uniform(0.9, 0.995)
         kiosk = _kiosk(unit)
+        # Who served: the unit's active officials, each a little better or worse than the
+        # unit (a real spread for the ranking); the retired wards' days name nobody.
+        officials = [
+            (o.id, min(0.999, max(0.8, quality + rng.uniform(-0.04, 0.03))))
+            for o in db.session.scalars(
+                select(Official)
+                .where(Official.unit_id == unit.id, Official.active.is_(True))
+                .order_by(Official.code)
+            )
+        ]
         day = first_day
         while day < end_day:
             alive = unit.active or (unit.retired_on is not None and day < unit.retired_on)
@@ -135,7 +146,10 @@ def generate(quarters: int, seed: int, per_day: float, until: date | None = None
                 alive = rng.random() < 0.5  # new wards open later, at lower volume
             if alive and day.weekday() < 6:
                 for _ in range(int(rng.expovariate(1 / per_day))):
-                    overall = _rating(rng, quality)
+                    official_id, served_quality = (
+                        rng.choice(officials) if officials else (None, quality)
+                    )
+                    overall = _rating(rng, served_quality)
                     moment = _office_moment(rng, day, tz)
                     domain = unit.default_domain_code
                     if version.survey.key == "tthc_one_stop" and domain is None:
@@ -170,6 +184,7 @@ def generate(quarters: int, seed: int, per_day: float, until: date | None = None
                             "clock_skew_seconds": 0,
                             "flagged": flagged,
                             "flags": ["burst"] if flagged else [],
+                            "official_id": official_id,
                         }
                     )
             day += timedelta(days=1)
