@@ -128,7 +128,9 @@ def compute_officials(unit: Unit, period: Period) -> ReportData:
     """The officials ranked (with every unit below, for a parent) and the units below."""
     if has_children(unit):
         rows = official_figures.officials_below(unit, period)
-        units = figures.ranking_below(unit, period)
+        # The unit itself (when it serves citizens) and every unit below it.
+        own = [unit] if unit.type.survey_key else []
+        units = figures.rank_rows([*own, *figures.units_below(unit)], period)
     else:
         rows, units = official_figures.unit_officials(unit, period), None
     payload = {
