@@ -2,7 +2,9 @@
 
 Built from `dashboard.figures` (make_share, the Wilson interval, min-n, the SPEC 4 sums) over
 the per-official facets that ingest keeps in `answer_counts` (responses/rollups.py: OFFICIAL
-and OFFICIAL_QUESTIONS), so an official's figure costs days x officials, not responses.
+and OFFICIAL_QUESTIONS, one row per unit, month, official and answer), so an official's
+figure costs months x officials, not responses. Periods are whole months, so the day filter
+of the figures service selects exactly a period's months.
 
 Ranking: only officials with n >= min-n are ranked, by satisfied % (then n, then code). A
 rank alone would present 97.1 % and 96.8 % at n = 60 as different when the data cannot tell
@@ -13,6 +15,7 @@ interval is "not clearly different", and the rank range spans them (`rank_low..r
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -25,7 +28,7 @@ from webapp.officials.models import Official
 from webapp.periods import Period
 from webapp.responses import rollups
 from webapp.responses.models import AnswerCount
-from webapp.units.models import Unit
+from webapp.units.models import Unit, UnitType
 
 # Two intervals overlapping by this share of the narrower one are "not clearly different".
 HEAVY_OVERLAP = 0.5
@@ -47,7 +50,6 @@ class OfficialFigure:
     rank: int | None = None
     rank_low: int | None = None
     rank_high: int | None = None
-    not_clearly_different: list[str] = field(default_factory=list)  # codes
 
     def to_dict(self) -> dict:
         return {
@@ -96,26 +98,42 @@ def official_figures(units: list[Unit], period: Period) -> list[OfficialFigure]:
     wanted = set(counts)
     serving = select(Official.id).where(Official.unit_id.in_(ids), Official.active.is_(True))
     wanted.update(db.session.scalars(serving))
-    officials = db.session.scalars(select(Official).where(Official.id.in_(sorted(wanted)))).all()
+    # Plain rows, not ORM objects: a district has ~900 officials to rank on every page view.
+    officials = db.session.execute(
+        select(
+            Official.id,
+            Official.code,
+            Official.full_name,
+            Official.title,
+            Official.active,
+            Unit.slug,
+            Unit.name_vi,
+            Unit.name_en,
+            UnitType.target_pct,
+        )
+        .join(Unit, Unit.id == Official.unit_id)
+        .join(UnitType, UnitType.code == Unit.type_code)
+        .where(Official.id.in_(sorted(wanted)))
+    ).all()
     minimum = figures.min_n()
+    staff_answers = answers[rollups.OFFICIAL_QUESTIONS["staff"]]
+    receipt_answers = answers[rollups.OFFICIAL_QUESTIONS["receipt"]]
     result = []
-    for official in officials:
-        satisfied, n, flagged = counts.get(official.id, (0, 0, 0))
+    for oid, code, name, title, active, slug, name_vi, name_en, target in officials:
+        satisfied, n, flagged = counts.get(oid, (0, 0, 0))
         result.append(
             OfficialFigure(
-                official_id=official.id,
-                code=official.code,
-                name=official.full_name,
-                title=official.title or "",
-                unit_slug=official.unit.slug,
-                unit_name={"vi": official.unit.name_vi, "en": official.unit.name_en},
-                active=official.active,
-                share=make_share(satisfied, n, official.unit.type.target_pct, minimum),
+                official_id=oid,
+                code=code,
+                name=name,
+                title=title or "",
+                unit_slug=slug,
+                unit_name={"vi": name_vi, "en": name_en},
+                active=active,
+                share=make_share(satisfied, n, target, minimum),
                 flagged=flagged,
-                staff=_staff(answers[rollups.OFFICIAL_QUESTIONS["staff"]].get(official.id, {})),
-                receipt=_receipt(
-                    answers[rollups.OFFICIAL_QUESTIONS["receipt"]].get(official.id, {})
-                ),
+                staff=_staff(staff_answers.get(oid, {})),
+                receipt=_receipt(receipt_answers.get(oid, {})),
             )
         )
     return rank(result)
@@ -145,20 +163,54 @@ def heavily_overlapping(a: Share, b: Share) -> bool:
 
 
 def rank(rows: list[OfficialFigure]) -> list[OfficialFigure]:
-    """Ranked officials first (with their honest rank range), then the unranked by n."""
+    """Ranked officials first (with their honest rank range), then the unranked by n.
+
+    The range of a ranked official runs from the best-ranked to the worst-ranked official
+    whose interval heavily overlaps theirs. A pairwise check of a district's 900 officials
+    costs 800,000 comparisons, so each end is searched from the outside in, and only among
+    officials whose point estimate lies within the widest half-interval of this one's
+    interval (no other can overlap it): each search stops at its first hit.
+    """
     ranked = sorted(
         (r for r in rows if r.share.enough),
         key=lambda r: (-r.share.satisfied / r.share.n, -r.share.n, r.code),
     )
     for position, row in enumerate(ranked, start=1):
         row.rank = position
-    for row in ranked:
-        peers = [o for o in ranked if o is not row and heavily_overlapping(row.share, o.share)]
-        positions = [o.rank for o in (row, *peers) if o.rank is not None]
-        row.rank_low, row.rank_high = min(positions), max(positions)
-        row.not_clearly_different = [o.code for o in peers]
+    negated = [-(r.share.pct or 0.0) for r in ranked]  # ascending, for bisect
+    reach = max((_half_width(r.share) for r in ranked if _has(r)), default=0.0)
+    for index, row in enumerate(ranked):
+        if not _has(row):
+            row.rank_low = row.rank_high = row.rank
+            continue
+        low_end, high_end = row.share.low or 0.0, row.share.high or 0.0
+        first = bisect.bisect_left(negated, -(high_end + reach))
+        last = bisect.bisect_right(negated, -(low_end - reach)) - 1
+        low = next(
+            (j for j in range(first, index) if heavily_overlapping(row.share, ranked[j].share)),
+            index,
+        )
+        high = next(
+            (
+                j
+                for j in range(last, index, -1)
+                if heavily_overlapping(row.share, ranked[j].share)
+            ),
+            index,
+        )
+        row.rank_low, row.rank_high = low + 1, high + 1
     unranked = sorted((r for r in rows if not r.share.enough), key=lambda r: (-r.share.n, r.code))
     return ranked + unranked
+
+
+def _half_width(share: Share) -> float:
+    pct, low, high = share.pct or 0.0, share.low or 0.0, share.high or 0.0
+    return max(high - pct, pct - low)
+
+
+def _has(row: OfficialFigure) -> bool:
+    share = row.share
+    return share.pct is not None and share.low is not None and share.high is not None
 
 
 def unit_officials(unit: Unit, period: Period) -> list[OfficialFigure]:

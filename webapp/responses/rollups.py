@@ -46,8 +46,12 @@ VERSION = "_version"
 FLAG = "_flag"
 # Per official (SPEC 11): value = the official's id; for the two questions the ranking of
 # officials shows, value = "<official id>:<answer>" (the staff-attitude rating, the receipt).
+# These rows are kept per local MONTH (day = its first day), not per day: every period is
+# whole months, and officials x days would make about one row per response, so the ranking
+# would grow with the number of responses (60 units x 15 officials: 5x from 10k to 30k).
 OFFICIAL = "_official"
 OFFICIAL_QUESTIONS = {"staff": "_official_staff", "receipt": "_official_receipt"}
+MONTHLY_FACETS = frozenset({OFFICIAL, *OFFICIAL_QUESTIONS.values()})
 FACETS = (ALL, HOUR, DOMAIN, KIOSK, VERSION, FLAG, OFFICIAL, *OFFICIAL_QUESTIONS.values())
 UNSPECIFIED_FLAG = "unspecified"
 # Stands for any non-empty free-text answer. Not a valid option code, rating or yes/no, so a
@@ -150,8 +154,11 @@ def count_rows(
         for reason in flags:
             counts[(unit_id, FLAG, day, str(reason)[:VALUE_LENGTH], flagged, overall)] += n
         if official is not None:
-            counts[(unit_id, OFFICIAL, day, str(official), flagged, overall)] += n
+            month = day.replace(day=1)
+            counts[(unit_id, OFFICIAL, month, str(official), flagged, overall)] += n
     for ((unit_id, day, flagged, overall), qid, value), n in per_answer.items():
+        if qid in MONTHLY_FACETS:
+            day = day.replace(day=1)
         counts[(unit_id, qid, day, value, flagged, overall)] += n
     return counts
 
