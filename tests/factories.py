@@ -37,8 +37,10 @@ def add_responses(
     flags=None,
     domain: str | None = None,
     answers: dict | None = None,
+    official=None,
 ) -> list:
-    """Insert one response per rating, `step` apart from `at`; returns the ids."""
+    """Insert one response per rating, `step` apart from `at`; returns the ids. `official`
+    (an Official) is who served the citizen."""
     version = get_version(survey, 1)
     unit_id = unit.id if unit is not None else kiosk.unit_id
     rows = []
@@ -60,6 +62,7 @@ def add_responses(
                 "clock_skew_seconds": 0,
                 "flagged": flagged,
                 "flags": list(flags or (["burst"] if flagged else [])),
+                "official_id": official.id if official is not None else None,
             }
         )
     store_responses(rows)

@@ -106,6 +106,7 @@ AUDIT_ACTIONS = Choices(
     ("official.deactivate", _l("official deactivated")),
     ("official.reactivate", _l("official reactivated")),
     ("official.pin", _l("official's counter PIN changed")),
+    ("official.review", _l("official reviewed")),
 )
 
 REPORT_KINDS = Choices(

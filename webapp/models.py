@@ -3,7 +3,7 @@
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.auth.models import User, user_units
 from webapp.kiosk.models import Kiosk
-from webapp.officials.models import Official, OfficialMove
+from webapp.officials.models import Official, OfficialMove, OfficialReview
 from webapp.reports.models import Report
 from webapp.responses.models import AnswerCount, QuarantinedResponse, Response
 from webapp.surveys.models import Survey, SurveyVersion
@@ -16,6 +16,7 @@ __all__ = [
     "Kiosk",
     "Official",
     "OfficialMove",
+    "OfficialReview",
     "ProcedureDomain",
     "QuarantinedResponse",
     "Report",

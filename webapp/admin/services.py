@@ -363,10 +363,15 @@ DETAIL_LABELS = {
     "on": _l("on"),
     "removed": _l("removed"),
     "cached": _l("from the archive"),
+    "decision": _l("decision"),
 }
 DETAIL_VALUES = {
     "pin": {"set": _l("set"), "removed": _l("removed")},
     "stored": {"accepted": _l("stored"), "duplicate": _l("already stored (duplicate)")},
+    "decision": {
+        "confirmed": _l("confirmed: excluded from the figure"),
+        "dismissed": _l("dismissed: kept in the figure"),
+    },
 }
 
 

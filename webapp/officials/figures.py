@@ -18,14 +18,15 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
 from webapp.dashboard import figures
 from webapp.dashboard.figures import FLAGGED_N, SATISFIED, VALID_N, Share, make_share
 from webapp.extensions import db
-from webapp.officials.models import Official
-from webapp.periods import Period
+from webapp.officials.models import Official, OfficialReview
+from webapp.periods import Period, PeriodError, parse_period
 from webapp.responses import rollups
 from webapp.responses.models import AnswerCount
 from webapp.units.models import Unit, UnitType
@@ -79,22 +80,35 @@ def official_figures(units: list[Unit], period: Period) -> list[OfficialFigure]:
     if not ids:
         return []
     where = figures._days(ids, period)  # noqa: SLF001 - the figures service's own filter
+    # Months an admin confirmed as gamed (integrity.py) are left out of that official's
+    # figure and counted with the flagged responses instead.
+    excluded = confirmed_exclusions(period)
     totals = db.session.execute(
-        select(AnswerCount.value, SATISFIED, VALID_N, FLAGGED_N)
+        select(AnswerCount.value, AnswerCount.day, SATISFIED, VALID_N, FLAGGED_N)
         .where(where, AnswerCount.question_id == rollups.OFFICIAL)
-        .group_by(AnswerCount.value)
+        .group_by(AnswerCount.value, AnswerCount.day)
     ).all()
-    counts = {int(value): (int(s), int(n), int(f)) for value, s, n, f in totals}
+    counts: dict[int, tuple[int, int, int]] = {}
+    for value, month, s, n, f in totals:
+        oid = int(value)
+        satisfied, valid, flagged = counts.get(oid, (0, 0, 0))
+        if (oid, month) in excluded:
+            counts[oid] = (satisfied, valid, flagged + int(n) + int(f))
+        else:
+            counts[oid] = (satisfied + int(s), valid + int(n), flagged + int(f))
     answers: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for facet in rollups.OFFICIAL_QUESTIONS.values():
         rows = db.session.execute(
-            select(AnswerCount.value, VALID_N)
+            select(AnswerCount.value, AnswerCount.day, VALID_N)
             .where(where, AnswerCount.question_id == facet)
-            .group_by(AnswerCount.value)
+            .group_by(AnswerCount.value, AnswerCount.day)
         ).all()
-        for value, n in rows:
+        for value, month, n in rows:
             official, _, answer = value.partition(":")
-            answers[facet][int(official)][answer] = int(n)
+            oid = int(official)
+            if (oid, month) not in excluded:
+                bucket = answers[facet][oid]
+                bucket[answer] = bucket.get(answer, 0) + int(n)
     wanted = set(counts)
     serving = select(Official.id).where(Official.unit_id.in_(ids), Official.active.is_(True))
     wanted.update(db.session.scalars(serving))
@@ -137,6 +151,25 @@ def official_figures(units: list[Unit], period: Period) -> list[OfficialFigure]:
             )
         )
     return rank(result)
+
+
+def confirmed_exclusions(period: Period) -> set[tuple[int, date]]:
+    """(official id, first day of a month) pairs inside `period` that an admin excluded."""
+    rows = db.session.execute(
+        select(OfficialReview.official_id, OfficialReview.period).where(
+            OfficialReview.decision == "confirmed"
+        )
+    ).all()
+    result = set()
+    for official_id, code in rows:
+        try:
+            reviewed = parse_period(code, period.tz)
+        except PeriodError:
+            continue
+        for month in reviewed.months():
+            if period.first_day <= month.first_day < period.end_day:
+                result.add((official_id, month.first_day))
+    return result
 
 
 def _staff(distribution: dict[str, int]) -> dict:
@@ -191,11 +224,7 @@ def rank(rows: list[OfficialFigure]) -> list[OfficialFigure]:
             index,
         )
         high = next(
-            (
-                j
-                for j in range(last, index, -1)
-                if heavily_overlapping(row.share, ranked[j].share)
-            ),
+            (j for j in range(last, index, -1) if heavily_overlapping(row.share, ranked[j].share)),
             index,
         )
         row.rank_low, row.rank_high = low + 1, high + 1

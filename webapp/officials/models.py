@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, utcnow
@@ -42,3 +42,23 @@ class OfficialMove(Model):
     to_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     moved_on: Mapped[date]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OfficialReview(Model):
+    """An admin's decision on an official flagged for an unusual share of 5s in a period
+    (SPEC 7, 11): "confirmed" excludes that period's answers from the official's figure,
+    "dismissed" keeps them. One decision per official and period; every one is audited."""
+
+    __tablename__ = "official_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    decision: Mapped[str] = mapped_column(String(12))  # confirmed | dismissed
+    note: Mapped[str | None] = mapped_column(String(500))
+    # The figures the decision was taken on (share of 5s: the official, their history, unit).
+    evidence: Mapped[dict] = mapped_column(JSON, default=dict)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("official_id", "period"),)

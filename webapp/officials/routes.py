@@ -13,7 +13,7 @@ from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import db, limiter
 from webapp.forms import Form
-from webapp.officials import figures, services, views
+from webapp.officials import figures, integrity, services, views
 from webapp.officials.forms import EditOfficialForm, ImportForm, LeaveForm, MoveForm, OfficialForm
 from webapp.officials.models import Official
 from webapp.periods import PeriodError, parse_period
@@ -310,3 +310,57 @@ def me():
         choices=dashboard_services.period_choices(period),
         locale=locale,
     )
+
+
+# --- integrity: unusual shares of 5s, reviewed by an admin -------------------------------------
+
+
+def _suspects(period) -> list:
+    """Each unit's suspicious officials (compared with the rest of their own unit)."""
+    units = db.session.scalars(
+        db.select(Unit).join(Official, Official.unit_id == Unit.id).distinct().order_by(Unit.slug)
+    ).all()
+    return [s for unit in units for s in integrity.suspicious_officials([unit], period)]
+
+
+@bp.get("/admin/officials/reviews")
+@allow("admin", "auditor")
+def reviews():
+    period = _period()
+    locale = _locale()
+    suspects = _suspects(period)
+    return render_template(
+        "officials/reviews.html",
+        period=period,
+        suspects=[(s, s.explanation(locale)) for s in suspects],
+        choices=dashboard_services.period_choices(period),
+        locale=locale,
+    )
+
+
+@bp.post("/admin/officials/reviews")
+@allow("admin")
+def review_decide():
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        period = parse_period(request.form.get("period", ""))
+        official_id = int(request.form.get("official_id", ""))
+    except (PeriodError, ValueError):
+        abort(400)
+    suspect = next(
+        (s for s in _suspects(period) if s.official.id == official_id),
+        None,
+    )
+    if suspect is None:
+        abort(404)  # not (or no longer) suspicious: nothing to decide
+    try:
+        integrity.decide(
+            suspect, request.form.get("decision", ""), request.form.get("note"), current_user.id
+        )
+    except integrity.ReviewError:
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    flash(_("Saved."), "info")
+    return redirect(url_for(".reviews", period=period.code))
