@@ -123,7 +123,7 @@ export class OfficialSignIn {
   async open() {
     const eligible = this.eligible();
     fillOfficials(this.form.elements.official, eligible, this.i18n);
-    this.form.elements.pin.value = '';
+    this.form.elements.official_pin.value = '';
     this.error.textContent = eligible.length ? '' : this.i18n.t('official_signin_none');
     await this.showLock();
   }
@@ -134,7 +134,7 @@ export class OfficialSignIn {
 
   async showLock() {
     const left = await this.lockedFor();
-    for (const element of [this.form.elements.pin, this.form.querySelector('button[type=submit]')]) {
+    for (const element of [this.form.elements.official_pin, this.form.querySelector('button[type=submit]')]) {
       element.disabled = left > 0 || !this.eligible().length;
     }
     if (left > 0) this.error.textContent = this.i18n.t('staff_locked', { n: Math.ceil(left / 1000) });
@@ -143,7 +143,7 @@ export class OfficialSignIn {
   async check() {
     const official = this.eligible().find((o) => o.code === this.form.elements.official.value);
     if (!official || (await this.lockedFor()) > 0) return this.showLock();
-    if (await verifyPin(this.form.elements.pin.value, official.pin)) {
+    if (await verifyPin(this.form.elements.official_pin.value, official.pin)) {
       await this.outbox.setMetas({ official_pin_failures: undefined, official_pin_locked_until: undefined });
       this.error.textContent = '';
       return this.signIn(official.code);
@@ -154,7 +154,7 @@ export class OfficialSignIn {
       official_pin_failures: lock ? 0 : failures,
       official_pin_locked_until: lock ? Date.now() + LOCK_MS : undefined,
     });
-    this.form.elements.pin.value = '';
+    this.form.elements.official_pin.value = '';
     this.error.textContent = this.i18n.t('official_signin_wrong');
     if (lock) await this.showLock();
     return undefined;
