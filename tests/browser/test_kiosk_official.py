@@ -88,6 +88,7 @@ def test_official_chosen_offline_survives_reload_and_reaches_the_server(
     assert options == ["Không chọn", f"{LAN[1]} — {LAN[2]}", f"{HUNG[1]} — {HUNG[2]}"]
     page.select_option("[data-staff-official]", "TP01")
     assert read_meta(page, "official")["code"] == "TP01"
+    shot(page, "official-staff-vi")
     page.click("[data-staff=close]")
 
     page.reload()
@@ -176,6 +177,7 @@ def test_official_signs_in_with_their_own_pin_offline(seeded, runner, kiosk_serv
     page.fill("#official-pin", "000000")
     page.click("form[data-form=official-signin] button[type=submit]")
     expect(page.locator("[data-official-error]")).to_have_text("Mã PIN không đúng.")
+    shot(page, "official-signin-vi")
     page.fill("#official-pin", "135790")
     page.click("form[data-form=official-signin] button[type=submit]")
     page.wait_for_selector(screen("start"))
