@@ -35,6 +35,7 @@ const state = {
   configFailures: 0, // consecutive failed config refreshes (drives the retry backoff)
   unenrolled: null, // {status, at} once the server refused the token (revoked or unknown)
   enrollMessage: null, // {key, params}: what the enrollment form says, in the current language
+  official: null, // who serves at this counter, as kept in meta `official`: {code, day, by}
 };
 const timers = {};
 let outbox;
@@ -42,6 +43,8 @@ let outbox;
 let syncer;
 let followUp;
 let staff;
+let counter; // the staff module's official helpers (servingOfficial, officialLabel, …)
+let signIn;
 let uuidv7;
 let extrasLoading = null;
 
@@ -115,6 +118,48 @@ function renderStart() {
     button.setAttribute('aria-pressed', String(button.dataset.lang === i18n.lang));
   }
   renderCooldown();
+  renderOfficial();
+}
+
+// ---------------------------------------------------------------- the official at the counter
+
+// The official serving now (SPEC 11), from the config, or null. A choice made on another day,
+// or naming an official the config no longer lists, is cleared here. Until the staff module
+// is loaded (just after the first screen) nobody is shown.
+function serving() {
+  if (!state.official || !counter || !state.config) return null;
+  const official = counter.servingOfficial(state.official, state.config.officials);
+  if (!official) {
+    state.official = null;
+    outbox.setMetas({ official: undefined });
+  }
+  return official;
+}
+
+async function setOfficial(code, by = 'staff') {
+  state.official = code ? { code, day: counter.localDay(), by } : null;
+  await outbox.setMetas({ official: state.official || undefined });
+  renderOfficial();
+}
+
+function renderOfficial() {
+  const official = serving();
+  const line = $('[data-official]');
+  line.hidden = !official;
+  line.textContent = official ? i18n.t('official_serving', { name: counter.officialLabel(official) }) : '';
+  $('[data-action=official-signin]').hidden = !counter || !(state.config?.officials || []).some(counter.canSignIn);
+  // At midnight the choice lapses: take the name off the screen then, not at the next citizen.
+  if (official) later('official', counter.msUntilTomorrow() / 1000 + 1, renderOfficial);
+  else cancel('official');
+}
+
+async function openSignIn() {
+  await extras();
+  if (state.screen !== 'start' || state.draft) return;
+  cancel('reset');
+  await signIn.open();
+  show('official');
+  touched();
 }
 
 function applyConfig(config) {
@@ -231,6 +276,8 @@ async function startSurvey(current, value) {
     submitted_at: null,
     answers: { [overall]: value, ...defaultAnswers(definition) },
   };
+  const official = serving();
+  if (official) record.official = official.code; // queued with it, sent with it (SPEC 9)
   state.draft = { record, definition };
   await outbox.saveDraft(record); // one tap is a complete response from here on
   updateCount();
@@ -286,6 +333,7 @@ function resetToStart() {
 function touched() {
   if (state.screen === 'followup') later('idle', settings().idle_seconds, submit);
   else if (state.screen === 'start' && i18n.lang !== DEFAULT_LANGUAGE) later('idle', settings().idle_seconds, resetToStart);
+  else if (state.screen === 'official') later('idle', settings().idle_seconds, resetToStart);
 }
 
 // ---------------------------------------------------------------- enrollment
@@ -441,6 +489,7 @@ function wire() {
     });
   }
   $('[data-action=submit]').addEventListener('click', submit);
+  $('[data-action=official-signin]').addEventListener('click', openSignIn);
   for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, { passive: true });
   window.addEventListener('online', () => {
     refreshConfig();
@@ -481,11 +530,30 @@ function extras() {
       staff = new staffModule.StaffPanel($('[data-screen=staff]'), {
         i18n,
         outbox,
-        info: () => ({ version: boot.version, kiosk: state.kiosk, config: state.config, persisted: state.persisted }),
+        info: () => ({
+          version: boot.version,
+          kiosk: state.kiosk,
+          config: state.config,
+          persisted: state.persisted,
+          official: serving()?.code || null,
+        }),
         syncNow,
         reenroll,
+        setOfficial: (code) => setOfficial(code, 'staff'),
         close: resetToStart,
       });
+      counter = staffModule;
+      signIn = new staffModule.OfficialSignIn($('[data-screen=official]'), {
+        i18n,
+        outbox,
+        officials: () => state.config?.officials || [],
+        signIn: async (code) => {
+          await setOfficial(code, 'self');
+          resetToStart();
+        },
+        close: resetToStart,
+      });
+      if (state.screen === 'start') renderOfficial(); // a name set before this reload
       staffModule.watchGesture($('[data-staff-gesture]'), () => {
         if (state.token && (state.screen === 'start' || state.screen === 'thanks')) {
           cancel('reset');
@@ -530,10 +598,12 @@ async function main() {
 
   await outbox.submitAbandonedDrafts(); // a reload or crash mid-survey: keep what was answered
   await updateCount();
-  const [token, kiosk, config, etag, persisted, unenrolledMeta] = await Promise.all(
-    ['token', 'kiosk', 'config', 'config_etag', 'persisted', 'unenrolled'].map((key) => outbox.getMeta(key, null)),
+  const [token, kiosk, config, etag, persisted, unenrolledMeta, official] = await Promise.all(
+    ['token', 'kiosk', 'config', 'config_etag', 'persisted', 'unenrolled', 'official'].map((key) =>
+      outbox.getMeta(key, null),
+    ),
   );
-  Object.assign(state, { token, kiosk, etag, persisted: Boolean(persisted), unenrolled: unenrolledMeta });
+  Object.assign(state, { token, kiosk, etag, persisted: Boolean(persisted), unenrolled: unenrolledMeta, official });
   if (validConfig(config)) applyConfig(config);
   persistStorage();
 

@@ -52,6 +52,115 @@ export function syncReport({ outcome, sent = 0, rejected = 0, left = 0 }) {
   return { lines, ok, result: ok ? (sent || rejected ? 'sent' : 'nothing') : 'failed' };
 }
 
+// ---------------------------------------------------------------- the official at the counter
+//
+// Who serves at this counter (SPEC 11) is kept on the tablet (IndexedDB meta `official`) as
+// {code, day, by}: `day` is the local date it was set on, so the choice lapses at the end of
+// that day, and it also lapses when the official is no longer in the config (moved away or
+// deactivated). `by` is "staff" (the panel) or "self" (the official's own sign-in).
+
+export function localDay(date = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+// Milliseconds from `date` to the next local midnight.
+export function msUntilTomorrow(date = new Date()) {
+  const next = new Date(date.getFullYear(), date.getMonth(), date.getDate() + 1);
+  return Math.max(0, next.getTime() - date.getTime());
+}
+
+// The config's official that `stored` names, if it was set today; else null.
+export function servingOfficial(stored, officials, now = new Date()) {
+  if (!stored || !stored.code || stored.day !== localDay(now)) return null;
+  return (officials || []).find((official) => official.code === stored.code) || null;
+}
+
+// "Nguyễn Thị Lan — Công chức Tư pháp – Hộ tịch", or the name alone without a title.
+export function officialLabel(official) {
+  return official.title ? `${official.name} — ${official.title}` : official.name;
+}
+
+export function canSignIn(official) {
+  return Boolean(official?.pin?.key);
+}
+
+function fillOfficials(select, officials, i18n, { none = false, selected = '' } = {}) {
+  const options = (none ? [{ code: '', label: i18n.t('staff_official_none') }] : []).concat(
+    officials.map((official) => ({ code: official.code, label: officialLabel(official) })),
+  );
+  select.replaceChildren(
+    ...options.map(({ code, label }) => {
+      const option = document.createElement('option');
+      option.value = code;
+      option.textContent = label;
+      return option;
+    }),
+  );
+  select.value = options.some((o) => o.code === selected) ? selected : options[0]?.code ?? '';
+}
+
+// The official's own short sign-in on the start screen: pick one's name, type one's 4-6 digit
+// PIN, checked on the tablet like the staff PIN (verifyPin). Only officials with a PIN are
+// listed. Wrong PINs lock the form as the staff panel's (MAX_PIN_FAILURES, LOCK_MS).
+export class OfficialSignIn {
+  // officials(): the config's officials; signIn(code), close()
+  constructor(root, { i18n, outbox, officials, signIn, close }) {
+    Object.assign(this, { root, i18n, outbox, officials, signIn, close });
+    this.form = root.querySelector('[data-form=official-signin]');
+    this.error = root.querySelector('[data-official-error]');
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.check();
+    });
+    root.querySelector('[data-action=official-cancel]').addEventListener('click', () => this.close());
+  }
+
+  eligible() {
+    return (this.officials() || []).filter(canSignIn);
+  }
+
+  async open() {
+    const eligible = this.eligible();
+    fillOfficials(this.form.elements.official, eligible, this.i18n);
+    this.form.elements.official_pin.value = '';
+    this.error.textContent = eligible.length ? '' : this.i18n.t('official_signin_none');
+    await this.showLock();
+  }
+
+  async lockedFor() {
+    return Math.max(0, Number(await this.outbox.getMeta('official_pin_locked_until', 0)) - Date.now());
+  }
+
+  async showLock() {
+    const left = await this.lockedFor();
+    for (const element of [this.form.elements.official_pin, this.form.querySelector('button[type=submit]')]) {
+      element.disabled = left > 0 || !this.eligible().length;
+    }
+    if (left > 0) this.error.textContent = this.i18n.t('staff_locked', { n: Math.ceil(left / 1000) });
+  }
+
+  async check() {
+    const official = this.eligible().find((o) => o.code === this.form.elements.official.value);
+    if (!official || (await this.lockedFor()) > 0) return this.showLock();
+    if (await verifyPin(this.form.elements.official_pin.value, official.pin)) {
+      await this.outbox.setMetas({ official_pin_failures: undefined, official_pin_locked_until: undefined });
+      this.error.textContent = '';
+      return this.signIn(official.code);
+    }
+    const failures = Number(await this.outbox.getMeta('official_pin_failures', 0)) + 1;
+    const lock = failures >= MAX_PIN_FAILURES;
+    await this.outbox.setMetas({
+      official_pin_failures: lock ? 0 : failures,
+      official_pin_locked_until: lock ? Date.now() + LOCK_MS : undefined,
+    });
+    this.form.elements.official_pin.value = '';
+    this.error.textContent = this.i18n.t('official_signin_wrong');
+    if (lock) await this.showLock();
+    return undefined;
+  }
+}
+
 export function watchGesture(target, onGesture) {
   let taps = [];
   target.addEventListener('click', () => {
@@ -79,9 +188,15 @@ function errorText(reason, t) {
 }
 
 export class StaffPanel {
-  // info(): {version, kiosk, config, persisted}; actions: syncNow(), reenroll(), close()
-  constructor(root, { i18n, outbox, info, syncNow, reenroll, close }) {
-    Object.assign(this, { root, i18n, outbox, info, syncNow, reenroll, close });
+  // info(): {version, kiosk, config, persisted, official (the code serving now, or null)};
+  // actions: syncNow(), reenroll(), setOfficial(code or null), close()
+  constructor(root, { i18n, outbox, info, syncNow, reenroll, setOfficial, close }) {
+    Object.assign(this, { root, i18n, outbox, info, syncNow, reenroll, setOfficial, close });
+    this.officialSelect = root.querySelector('[data-staff-official]');
+    this.officialHelp = root.querySelector('[data-staff-official-help]');
+    this.officialSelect.addEventListener('change', () => {
+      if (this.canReenroll) this.setOfficial(this.officialSelect.value || null);
+    });
     this.form = root.querySelector('[data-form=pin]');
     this.details = root.querySelector('[data-staff-details]');
     this.status = root.querySelector('[data-staff-status]');
@@ -126,7 +241,21 @@ export class StaffPanel {
     this.form.hidden = true;
     this.details.hidden = false;
     this.status.textContent = withPin ? '' : this.i18n.t('staff_pin_required');
+    this.showOfficials();
     await this.refresh();
+  }
+
+  // Choosing who serves at the counter needs the unit PIN, like re-enrolling.
+  showOfficials() {
+    const info = this.info();
+    const officials = info.config?.officials || [];
+    this.officialSelect.closest('.serving').hidden = !officials.length;
+    fillOfficials(this.officialSelect, officials, this.i18n, {
+      none: true,
+      selected: info.official || '',
+    });
+    this.officialSelect.disabled = !this.canReenroll;
+    this.officialHelp.textContent = this.i18n.t(this.canReenroll ? 'staff_official_help' : 'staff_official_pin_needed');
   }
 
   async lockedFor() {
