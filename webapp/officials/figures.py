@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp.dashboard import figures
 from webapp.dashboard.figures import FLAGGED_N, SATISFIED, VALID_N, Share, make_share
@@ -99,8 +99,8 @@ def official_figures(units: list[Unit], period: Period) -> list[OfficialFigure]:
     answers: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for facet in rollups.OFFICIAL_QUESTIONS.values():
         rows = db.session.execute(
-            select(AnswerCount.value, AnswerCount.day, VALID_N)
-            .where(where, AnswerCount.question_id == facet)
+            select(AnswerCount.value, AnswerCount.day, func.sum(AnswerCount.responses))
+            .where(where, AnswerCount.question_id == facet, AnswerCount.flagged.is_(False))
             .group_by(AnswerCount.value, AnswerCount.day)
         ).all()
         for value, month, n in rows:

@@ -52,6 +52,9 @@ FLAG = "_flag"
 OFFICIAL = "_official"
 OFFICIAL_QUESTIONS = {"staff": "_official_staff", "receipt": "_official_receipt"}
 MONTHLY_FACETS = frozenset({OFFICIAL, *OFFICIAL_QUESTIONS.values()})
+# The two per-official question facets do not keep the overall rating (stored as 0): nobody
+# reads it there, and it multiplied their rows by five, past the number of responses.
+NO_OVERALL = frozenset(OFFICIAL_QUESTIONS.values())
 FACETS = (ALL, HOUR, DOMAIN, KIOSK, VERSION, FLAG, OFFICIAL, *OFFICIAL_QUESTIONS.values())
 UNSPECIFIED_FLAG = "unspecified"
 # Stands for any non-empty free-text answer. Not a valid option code, rating or yes/no, so a
@@ -159,6 +162,8 @@ def count_rows(
     for ((unit_id, day, flagged, overall), qid, value), n in per_answer.items():
         if qid in MONTHLY_FACETS:
             day = day.replace(day=1)
+        if qid in NO_OVERALL:
+            overall = 0
         counts[(unit_id, qid, day, value, flagged, overall)] += n
     return counts
 
