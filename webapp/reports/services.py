@@ -46,6 +46,8 @@ from webapp.units.models import Unit
 KIND_UNIT = "unit"
 KIND_SUMMARY = "summary"
 KIND_OFFICIALS = "officials"  # the ranking of officials (SPEC 11)
+OFFICIALS_LISTED_IN_FULL = 120
+OFFICIALS_AT_EACH_END = 15
 
 
 @dataclass
@@ -234,10 +236,26 @@ def render_html(
             audit_chain_hash=chain_hash,
         )
         if computed.kind == KIND_OFFICIALS:
+            rows = computed.officials or []
+            # A district's 900 officials would take a WeasyPrint minute of 25 pages: its
+            # summary ranks the units (with how many officials met the target) and names the
+            # best and the lowest ranked; each unit's own ranking lists all of its officials.
+            shortened = len(rows) > OFFICIALS_LISTED_IN_FULL
+            ranked = [r for r in rows if r.rank is not None]
+            if not shortened:
+                shown = rows
+            elif len(ranked) <= 2 * OFFICIALS_AT_EACH_END:
+                shown = ranked
+            else:
+                shown = ranked[:OFFICIALS_AT_EACH_END] + ranked[-OFFICIALS_AT_EACH_END:]
             return render_template(
                 "reports/officials.html",
                 doc=doc,
-                officials=official_views.ranking_rows(computed.officials or [], locale),
+                officials=official_views.ranking_rows(shown, locale),
+                shortened=shortened,
+                total=len(rows),
+                ranked_total=len(ranked),
+                at_each_end=OFFICIALS_AT_EACH_END,
                 units=values.units_with_officials(computed.units, computed.officials, locale),
             )
         own = values.unit_section(computed.own, locale) if computed.own is not None else None
