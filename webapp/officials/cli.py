@@ -36,8 +36,9 @@ def create_command(unit_slug: str, code: str, name: str, title: str | None) -> N
     click.echo(f"official: {official.code}")
 
 
-def read_rows(path: str) -> list:
-    """A JSON list of {unit, code, name, title} or a CSV with those columns."""
+def read_rows(path: str) -> tuple[list, int]:
+    """A JSON list of {unit, code, name, title} or a CSV with those columns, and the line
+    number of the first row (the n-th entry of a JSON list is its line n)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -49,9 +50,11 @@ def read_rows(path: str) -> list:
             rows = json.loads(text)
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"{path} is not valid JSON: {exc}") from exc
-        return rows
+        if not isinstance(rows, list):
+            raise click.ClickException(f"{path}: a JSON list of officials is expected")
+        return rows, 1
     try:
-        return parse_csv(text)
+        return parse_csv(text), 2
     except OfficialError as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
 
@@ -62,7 +65,8 @@ def import_command(path: str) -> None:
     """Create or update officials from FILE (JSON list or CSV unit,code,name,title); all
     rows or none."""
     try:
-        result = import_officials(read_rows(path))
+        rows, first_line = read_rows(path)
+        result = import_officials(rows, first_line=first_line)
     except OfficialError as exc:
         db.session.rollback()
         raise click.ClickException(f"{path}: {exc}") from exc

@@ -65,7 +65,7 @@ def active_codes(unit_id: int) -> dict[str, int]:
             Official.unit_id == unit_id, Official.active.is_(True)
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def _clean(text: str | None, limit: int) -> str:
@@ -196,15 +196,19 @@ def _column(heading: str | None) -> str:
 
 
 def import_officials(
-    rows: Iterable[Mapping], *, allowed_units: Iterable[Unit] | None = None
+    rows: Iterable[Mapping],
+    *,
+    allowed_units: Iterable[Unit] | None = None,
+    first_line: int = 2,
 ) -> ImportResult:
     """Create or update officials by staff code; all rows or none (the first bad row raises
     OfficialError naming its line). `allowed_units` limits a manager's import to their units
-    (None: any unit, for admins and the CLI)."""
+    (None: any unit, for admins and the CLI). `first_line`: the line of the first row (2 in a
+    CSV, after its header; 1 for the entries of a JSON list)."""
     allowed = None if allowed_units is None else {u.id for u in allowed_units}
     result = ImportResult()
     seen: set[str] = set()
-    for line, row in enumerate(rows, start=2):  # line 1 is the CSV header
+    for line, row in enumerate(rows, start=first_line):
         where = _("line %(line)s", line=line)
         if not isinstance(row, Mapping):
             raise OfficialError(f"{where}: " + _("each row must be an object"))

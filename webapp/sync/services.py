@@ -236,8 +236,10 @@ def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config)
 # --- storing ----------------------------------------------------------------------------------
 
 
-def _content(kiosk_id, version_id, locale, answers, started, submitted) -> tuple:
-    return (kiosk_id, version_id, locale, answers_key(answers), started, submitted)
+def _content(kiosk_id, version_id, locale, answers, started, submitted, official_id) -> tuple:
+    """What makes a response the same response: the same id re-sent naming another official
+    (or none) is a conflict, not a duplicate."""
+    return (kiosk_id, version_id, locale, answers_key(answers), started, submitted, official_id)
 
 
 def _item_content(kiosk: Kiosk, item: ValidItem, version_ids: dict) -> tuple:
@@ -248,6 +250,7 @@ def _item_content(kiosk: Kiosk, item: ValidItem, version_ids: dict) -> tuple:
         item.answers,
         item.device_started_at,
         item.device_submitted_at,
+        item.official_id,
     )
 
 
@@ -263,6 +266,7 @@ def _stored_contents(ids: list) -> dict:
             Response.answers,
             Response.device_started_at,
             Response.device_submitted_at,
+            Response.official_id,
         ).where(Response.id.in_(ids))
     ).all()
     return {row.id: _content(*row[1:]) for row in rows}
