@@ -98,3 +98,34 @@ def test_kiosk_config_lists_the_units_active_officials(seeded, client):
     ]
     body = client.get("/api/v1/kiosk/config", headers=other.headers).get_json()
     assert [o["code"] for o in body["officials"]] == ["TD-001"]
+
+
+def test_answers_queued_before_the_official_left_or_moved_are_kept(seeded, client):
+    """A tablet offline for days still holds answers naming whoever served then: they are
+    stored if given before the (local) day that official left the unit, not quarantined."""
+    from datetime import UTC, datetime, timedelta
+
+    from webapp.officials.services import move_official
+
+    now = datetime.now(UTC)
+    with seeded.app_context():
+        unit = get_unit("sai-gon")
+        leaver = create_official(unit, "SG-010", "Đỗ Văn Đi")
+        mover = create_official(unit, "SG-011", "Hồ Thị Chuyển")
+        today = (now + timedelta(hours=7)).date()  # Ho Chi Minh City's date
+        deactivate_official(leaver, today)
+        move_official(mover, get_unit("tan-dinh"), today)
+        db.session.commit()
+        kiosk = enroll_kiosk("sai-gon")
+    two_days_ago = now - timedelta(days=2)
+    before = [
+        response_item(official="SG-010", submitted=two_days_ago),
+        response_item(official="SG-011", submitted=two_days_ago),
+    ]
+    after = [response_item(official="SG-010"), response_item(official="SG-011")]
+    reply = client.post("/api/v1/sync", json=batch([*before, *after]), headers=kiosk.headers).json
+    assert sorted(reply["accepted"]) == sorted(i["id"] for i in before)
+    assert {r["id"] for r in reply["rejected"]} == {i["id"] for i in after}
+    with seeded.app_context():
+        named = {r.official_id for r in db.session.scalars(select(Response))}
+        assert named == {official_by_code("SG-010").id, official_by_code("SG-011").id}

@@ -11,10 +11,11 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from webapp.audit.services import record
@@ -58,14 +59,44 @@ def officials_of(unit: Unit, *, active_only: bool = False) -> list[Official]:
     return list(db.session.scalars(query.order_by(Official.full_name, Official.code)))
 
 
-def active_codes(unit_id: int) -> dict[str, int]:
-    """{code: id} of a unit's active officials: what a response from its kiosk may carry."""
+@dataclass(frozen=True)
+class Serving:
+    """An official a response from a unit's kiosk may name, until when (None: still does)."""
+
+    official_id: int
+    until: datetime | None
+
+
+def serving_codes(unit_id: int, zone: str) -> dict[str, Serving]:
+    """{code: Serving} of the officials a response from this unit's kiosks may name: the
+    unit's active officials, and those who left it (deactivated, or moved to another unit)
+    for responses submitted before the local day they left. A tablet that queued answers
+    offline before someone left must not lose them to quarantine."""
+    tz = ZoneInfo(zone)
+    result: dict[str, Serving] = {}
+
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(0), tz)
+
     rows = db.session.execute(
-        select(Official.code, Official.id).where(
-            Official.unit_id == unit_id, Official.active.is_(True)
+        select(Official.code, Official.id, Official.active, Official.left_on).where(
+            Official.unit_id == unit_id
         )
-    )
-    return dict(rows.all())
+    ).all()
+    for code, official_id, active, left_on in rows:
+        if active:
+            result[code] = Serving(official_id, None)
+        elif left_on is not None:
+            result[code] = Serving(official_id, midnight(left_on))
+    moved = db.session.execute(
+        select(Official.code, Official.id, func.max(OfficialMove.moved_on))
+        .join(OfficialMove, OfficialMove.official_id == Official.id)
+        .where(OfficialMove.from_unit_id == unit_id, Official.unit_id != unit_id)
+        .group_by(Official.code, Official.id)
+    ).all()
+    for code, official_id, moved_on in moved:
+        result.setdefault(code, Serving(official_id, midnight(moved_on)))
+    return result
 
 
 def _clean(text: str | None, limit: int) -> str:

@@ -26,7 +26,7 @@ from webapp.audit.services import record
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
-from webapp.officials.services import active_codes
+from webapp.officials.services import serving_codes
 from webapp.responses.models import QuarantinedResponse, Response
 from webapp.responses.services import store_responses
 from webapp.surveys.models import Survey, SurveyVersion
@@ -334,7 +334,9 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     skew_seconds = round(correction.total_seconds())
     unit = kiosk.unit
     rules_for, version_ids, kinds = _rules_lookup(envelope.items, unit.type_code)
-    officials = active_codes(unit.id) if _names_an_official(envelope.items) else {}
+    officials = (
+        serving_codes(unit.id, config["TIMEZONE"]) if _names_an_official(envelope.items) else {}
+    )
 
     result = SyncResult(server_time=now)
     rejected: list[RejectedItem] = []

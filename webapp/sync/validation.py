@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from webapp.errors import APIError
+from webapp.officials.services import Serving
 from webapp.surveys.services import TEXT_MAX_LENGTH
 
 LOCALES = ("vi", "en")
@@ -224,13 +225,13 @@ def check_item(
     correction: timedelta,
     device_time: datetime,
     now: datetime,
-    officials: Mapping[str, int] | None = None,
+    officials: Mapping[str, Serving] | None = None,
 ):
     """A ValidItem, or a RejectedItem listing every problem found (field -> message).
 
     `rules_for(key, version)` gives the SurveyRules of a known version usable by this kiosk,
-    or an error message. `officials` ({code: id}) are the active officials of the kiosk's
-    unit: an item may name one of them as `official`, nobody else.
+    or an error message. `officials` ({code: Serving}) are who may be named as `official`:
+    the unit's active officials, and those who left it for responses submitted before.
     """
     if not isinstance(item, dict):
         return RejectedItem(None, {"item": item}, {"item": "each response must be an object"})
@@ -285,8 +286,13 @@ def check_item(
     official_id = None
     official = item.get("official")
     if official is not None:
-        official_id = (officials or {}).get(official) if isinstance(official, str) else None
-        if official_id is None:
+        serving = (officials or {}).get(official) if isinstance(official, str) else None
+        if serving is not None and (
+            serving.until is None
+            or (submitted is not None and submitted + correction < serving.until)
+        ):
+            official_id = serving.official_id
+        else:
             errors["official"] = "not an active official of this kiosk's unit"
 
     if errors:
