@@ -16,11 +16,12 @@ interval is "not clearly different", and the rank range spans them (`rank_low..r
 from __future__ import annotations
 
 import bisect
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 
 from webapp.dashboard import figures
 from webapp.dashboard.figures import FLAGGED_N, SATISFIED, VALID_N, Share, make_share
@@ -83,10 +84,13 @@ def official_figures(units: list[Unit], period: Period) -> list[OfficialFigure]:
     # Months an admin confirmed as gamed (integrity.py) are left out of that official's
     # figure and counted with the flagged responses instead.
     excluded = confirmed_exclusions(period)
+    # Per month only when some month is excluded: otherwise one row per official.
+    by = (AnswerCount.value, AnswerCount.day) if excluded else (AnswerCount.value,)
+    month_or_none = AnswerCount.day if excluded else null()
     totals = db.session.execute(
-        select(AnswerCount.value, AnswerCount.day, SATISFIED, VALID_N, FLAGGED_N)
+        select(AnswerCount.value, month_or_none, SATISFIED, VALID_N, FLAGGED_N)
         .where(where, AnswerCount.question_id == rollups.OFFICIAL)
-        .group_by(AnswerCount.value, AnswerCount.day)
+        .group_by(*by)
     ).all()
     counts: dict[int, tuple[int, int, int]] = {}
     for value, month, s, n, f in totals:
@@ -99,9 +103,9 @@ def official_figures(units: list[Unit], period: Period) -> list[OfficialFigure]:
     answers: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for facet in rollups.OFFICIAL_QUESTIONS.values():
         rows = db.session.execute(
-            select(AnswerCount.value, AnswerCount.day, func.sum(AnswerCount.responses))
+            select(AnswerCount.value, month_or_none, func.sum(AnswerCount.responses))
             .where(where, AnswerCount.question_id == facet, AnswerCount.flagged.is_(False))
-            .group_by(AnswerCount.value, AnswerCount.day)
+            .group_by(*by)
         ).all()
         for value, month, n in rows:
             official, _, answer = value.partition(":")
@@ -210,23 +214,25 @@ def rank(rows: list[OfficialFigure]) -> list[OfficialFigure]:
     )
     for position, row in enumerate(ranked, start=1):
         row.rank = position
+    # Plain lists: this loop runs tens of thousands of comparisons for a district.
+    lows = [r.share.low if r.share.low is not None else math.nan for r in ranked]
+    highs = [r.share.high if r.share.high is not None else math.nan for r in ranked]
     negated = [-(r.share.pct or 0.0) for r in ranked]  # ascending, for bisect
     reach = max((_half_width(r.share) for r in ranked if _has(r)), default=0.0)
+
+    def heavy(i: int, j: int) -> bool:
+        overlap = min(highs[i], highs[j]) - max(lows[i], lows[j])
+        narrower = min(highs[i] - lows[i], highs[j] - lows[j])
+        return overlap >= 0 if narrower <= 0 else overlap >= HEAVY_OVERLAP * narrower
+
     for index, row in enumerate(ranked):
         if not _has(row):
             row.rank_low = row.rank_high = row.rank
             continue
-        low_end, high_end = row.share.low or 0.0, row.share.high or 0.0
-        first = bisect.bisect_left(negated, -(high_end + reach))
-        last = bisect.bisect_right(negated, -(low_end - reach)) - 1
-        low = next(
-            (j for j in range(first, index) if heavily_overlapping(row.share, ranked[j].share)),
-            index,
-        )
-        high = next(
-            (j for j in range(last, index, -1) if heavily_overlapping(row.share, ranked[j].share)),
-            index,
-        )
+        first = bisect.bisect_left(negated, -(highs[index] + reach))
+        last = bisect.bisect_right(negated, -(lows[index] - reach)) - 1
+        low = next((j for j in range(first, index) if heavy(index, j)), index)
+        high = next((j for j in range(last, index, -1) if heavy(index, j)), index)
         row.rank_low, row.rank_high = low + 1, high + 1
     unranked = sorted((r for r in rows if not r.share.enough), key=lambda r: (-r.share.n, r.code))
     return ranked + unranked
