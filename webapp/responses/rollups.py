@@ -55,6 +55,15 @@ MONTHLY_FACETS = frozenset({OFFICIAL, *OFFICIAL_QUESTIONS.values()})
 # The two per-official question facets do not keep the overall rating (stored as 0): nobody
 # reads it there, and it multiplied their rows by five, past the number of responses.
 NO_OVERALL = frozenset(OFFICIAL_QUESTIONS.values())
+# In the OFFICIAL facet itself the overall rating keeps what its readers need, 5, 4 and "not
+# satisfied" (1-3, stored as 3): satisfied % and the share of 5s (integrity) stay exact, and
+# the rows are 3/5 as many.
+
+
+def official_overall(overall: int) -> int:
+    return 3 if 1 <= overall <= 3 else overall
+
+
 FACETS = (ALL, HOUR, DOMAIN, KIOSK, VERSION, FLAG, OFFICIAL, *OFFICIAL_QUESTIONS.values())
 UNSPECIFIED_FLAG = "unspecified"
 # Stands for any non-empty free-text answer. Not a valid option code, rating or yes/no, so a
@@ -158,7 +167,8 @@ def count_rows(
             counts[(unit_id, FLAG, day, str(reason)[:VALUE_LENGTH], flagged, overall)] += n
         if official is not None:
             month = day.replace(day=1)
-            counts[(unit_id, OFFICIAL, month, str(official), flagged, overall)] += n
+            kept = official_overall(overall)
+            counts[(unit_id, OFFICIAL, month, str(official), flagged, kept)] += n
     for ((unit_id, day, flagged, overall), qid, value), n in per_answer.items():
         if qid in MONTHLY_FACETS:
             day = day.replace(day=1)
