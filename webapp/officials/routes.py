@@ -176,58 +176,50 @@ def admin_edit(official_id: int):
     ), status
 
 
+def _change(official: Official, form, change) -> object:
+    """Apply one change from the edit page: 400 on a bad form, the refusal (or "Saved.")
+    flashed, committed once, and back to the official's page."""
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change(form)
+    except services.OfficialError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "info")
+    return redirect(url_for(".admin_edit", official_id=official.id))
+
+
 @bp.post("/admin/officials/<int:official_id>/move")
 @allow("admin", "manager")
 def admin_move(official_id: int):
     official = _official_or_404(official_id)
     form = MoveForm()
     form.unit.choices = _unit_choices()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.move_official(official, _managed_unit_or_400(form.unit.data), form.on.data)
-    except services.OfficialError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "info")
-    return redirect(url_for(".admin_edit", official_id=official.id))
+    return _change(
+        official,
+        form,
+        lambda f: services.move_official(official, _managed_unit_or_400(f.unit.data), f.on.data),
+    )
 
 
 @bp.post("/admin/officials/<int:official_id>/leave")
 @allow("admin", "manager")
 def admin_leave(official_id: int):
     official = _official_or_404(official_id)
-    form = LeaveForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.deactivate_official(official, form.on.data)
-    except services.OfficialError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "info")
-    return redirect(url_for(".admin_edit", official_id=official.id))
+    return _change(
+        official, LeaveForm(), lambda f: services.deactivate_official(official, f.on.data)
+    )
 
 
 @bp.post("/admin/officials/<int:official_id>/reactivate")
 @allow("admin", "manager")
 def admin_reactivate(official_id: int):
     official = _official_or_404(official_id)
-    if not Form().validate_on_submit():  # the CSRF token only
-        abort(400)
-    try:
-        services.reactivate_official(official)
-    except services.OfficialError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Saved."), "info")
-    return redirect(url_for(".admin_edit", official_id=official.id))
+    # The form carries the CSRF token only.
+    return _change(official, Form(), lambda _f: services.reactivate_official(official))
 
 
 # --- figures ---------------------------------------------------------------------------------
