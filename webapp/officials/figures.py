@@ -101,18 +101,23 @@ def official_figures(units: list[Unit], period: Period) -> list[OfficialFigure]:
         else:
             counts[oid] = (satisfied + int(s), valid + int(n), flagged + int(f))
     answers: dict[str, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for facet in rollups.OFFICIAL_QUESTIONS.values():
-        rows = db.session.execute(
-            select(AnswerCount.value, month_or_none, func.sum(AnswerCount.responses))
-            .where(where, AnswerCount.question_id == facet, AnswerCount.flagged.is_(False))
-            .group_by(*by)
-        ).all()
-        for value, month, n in rows:
-            official, _, answer = value.partition(":")
-            oid = int(official)
-            if (oid, month) not in excluded:
-                bucket = answers[facet][oid]
-                bucket[answer] = bucket.get(answer, 0) + int(n)
+    facets = list(rollups.OFFICIAL_QUESTIONS.values())
+    rows = db.session.execute(  # both question facets in one index pass
+        select(
+            AnswerCount.question_id,
+            AnswerCount.value,
+            month_or_none,
+            func.sum(AnswerCount.responses),
+        )
+        .where(where, AnswerCount.question_id.in_(facets), AnswerCount.flagged.is_(False))
+        .group_by(AnswerCount.question_id, *by)
+    ).all()
+    for facet, value, month, n in rows:
+        official, _, answer = value.partition(":")
+        oid = int(official)
+        if (oid, month) not in excluded:
+            bucket = answers[facet][oid]
+            bucket[answer] = bucket.get(answer, 0) + int(n)
     wanted = set(counts)
     serving = select(Official.id).where(Official.unit_id.in_(ids), Official.active.is_(True))
     wanted.update(db.session.scalars(serving))
