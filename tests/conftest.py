@@ -137,23 +137,35 @@ def server_env(**extra) -> dict:
 
 
 @contextlib.contextmanager
-def gunicorn_server(workers: int = 2, threads: int = 1, with_process: bool = False, **env_extra):
+def gunicorn_server(
+    workers: int = 2,
+    threads: int = 1,
+    with_process: bool = False,
+    *,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    port: int | None = None,
+    boot_seconds: float = 30,
+    **env_extra,
+):
     """Run `gunicorn wsgi:app` on a free loopback port; yields its base URL (and the master's
-    Popen when `with_process`, for tests that kill workers)."""
-    port = free_port()
+    Popen when `with_process`, for tests that kill workers). `cwd` and a complete `env` run
+    another checkout of the app (the deployed-without-make test)."""
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = server_env(FLASK_PUBLIC_BASE_URL=base_url, **env_extra)
+    if env is None:
+        env = server_env(FLASK_PUBLIC_BASE_URL=base_url, **env_extra)
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     proc = subprocess.Popen(
         [gunicorn, "--workers", str(workers), "--threads", str(threads)]
         + ["--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + boot_seconds
         while True:
             try:
                 with urllib.request.urlopen(base_url + "/healthz", timeout=2) as reply:
@@ -161,6 +173,7 @@ def gunicorn_server(workers: int = 2, threads: int = 1, with_process: bool = Fal
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
                     raise RuntimeError(proc.stderr.read().decode()[-3000:]) from None
                 time.sleep(0.2)
         yield (base_url, proc) if with_process else base_url
@@ -170,6 +183,7 @@ def gunicorn_server(workers: int = 2, threads: int = 1, with_process: bool = Fal
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
 
 
 @pytest.fixture

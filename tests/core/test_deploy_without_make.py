@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATABASE_URL, IS_POSTGRES, ROOT, free_port
+from tests.conftest import DATABASE_URL, IS_POSTGRES, ROOT, free_port, gunicorn_server
 from webapp.periods import current_period
 
 pytestmark = pytest.mark.slow
@@ -82,36 +81,9 @@ def run(clone: Path, env: dict, *args: str, stdin: str | None = None) -> str:
     return result.stdout
 
 
-@contextlib.contextmanager
 def gunicorn(clone: Path, env: dict, port: int):
-    base_url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=clone,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base_url + "/healthz", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    raise RuntimeError(proc.stderr.read().decode()[-3000:]) from None
-                time.sleep(0.2)
-        yield base_url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """The clone's own app, served by gunicorn with its production-like environment."""
+    return gunicorn_server(cwd=clone, env=env, port=port, boot_seconds=60)
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
