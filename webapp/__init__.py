@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import catalogues
 from webapp import config as config_module
-from webapp.extensions import babel, compress, csrf, db, limiter, migrate
+from webapp.extensions import babel, compress, csrf, db, limiter, mail, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     limiter.init_app(app)
     compress.init_app(app)
+    mail.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _tune_sqlite)
@@ -151,6 +152,7 @@ def register_cli(app: Flask) -> None:
     from webapp.backup.cli import backup_cli
     from webapp.demo.cli import demo_cli
     from webapp.kiosk.cli import kiosks_cli, set_pin_command
+    from webapp.mailer.cli import mail_cli
     from webapp.officials.cli import officials_cli
     from webapp.reports.cli import reports_cli
     from webapp.responses.cli import responses_cli
@@ -161,7 +163,7 @@ def register_cli(app: Flask) -> None:
     units_cli.add_command(set_pin_command)
     groups = (
         *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, officials_cli),
-        *(responses_cli, reports_cli, audit_cli, backup_cli),
+        *(responses_cli, reports_cli, audit_cli, backup_cli, mail_cli),
     )
     for group in groups:
         app.cli.add_command(group)

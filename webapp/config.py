@@ -68,6 +68,19 @@ class DefaultConfig:
     REPORT_RATE_LIMIT = "30 per minute"  # PDF downloads per account (each may render+sign)
     VERIFY_RATE_LIMIT = "30 per minute"  # PDF uploads to /verify and /api/v1/verify, per address
 
+    # E-mail (SPEC 9), Flask-Mail: FLASK_MAIL_SERVER, _PORT, _USE_TLS, _USERNAME, _PASSWORD,
+    # _DEFAULT_SENDER. Without a server every message is written to instance/mail/*.eml.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Hài Lòng <hailong@localhost>"
+    # Flask-Mail suppresses sending while testing by default; the mail tests use a real
+    # local SMTP server, and without MAIL_SERVER nothing is sent anyway.
+    MAIL_SUPPRESS_SEND = False
+
     # Reports (SPEC section 8).
     # Each report's issuing body comes from the unit tree as of the report's date (see
     # reports/issuers.py). These name the operator in the development certificate only.

@@ -7,6 +7,7 @@ from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -46,4 +47,5 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 compress = Compress()
+mail = Mail()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,1 @@
+"""E-mail: messages built by Flask-Mail, sent by SMTP or kept as .eml files."""
