@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from webapp.access import allow, can_see_unit, require_unit_access, visible_unit_or_404
+from webapp.dashboard import figures as unit_figures
 from webapp.dashboard import services as dashboard_services
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
@@ -230,7 +231,7 @@ def admin_reactivate(official_id: int):
 def unit_officials(slug: str):
     unit = visible_unit_or_404(slug)
     period = _period()
-    below = bool(figures.figures.units_below(unit))
+    below = bool(unit_figures.units_below(unit))
     rows = figures.officials_below(unit, period) if below else figures.unit_officials(unit, period)
     return render_template(
         "officials/ranking.html",
@@ -238,7 +239,7 @@ def unit_officials(slug: str):
         period=period,
         below=below,
         rows=views.ranking_rows(rows, _locale()),
-        min_n=figures.figures.min_n(),
+        min_n=unit_figures.min_n(),
         choices=dashboard_services.period_choices(period),
         locale=_locale(),
     )

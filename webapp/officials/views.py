@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from webapp.dashboard.figures import Share
 from webapp.extensions import db
-from webapp.formatting import count, datetime_text, number, percent, period_label, share_text
+from webapp.formatting import count, datetime_text, number, period_label, share_text
 from webapp.officials.figures import OfficialFigure
 from webapp.officials.models import Official
 from webapp.periods import Period
@@ -100,7 +100,3 @@ def comments_about(official: Official, period: Period, locale: str) -> list[dict
         if len(result) >= COMMENTS_SHOWN:
             break
     return result
-
-
-def percent_or_dash(value: float | None, locale: str) -> str:
-    return percent(value, 1, locale) if value is not None else "–"
