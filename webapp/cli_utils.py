@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from webapp.extensions import db
-from webapp.periods import PeriodError, parse_period
+from webapp.periods import PeriodError, resolve_relative
 from webapp.units.services import get_unit
 
 
@@ -39,8 +39,9 @@ def unit_or_fail(slug: str):
 
 
 def period_or_fail(code: str):
+    """A period code, or last-month / last-quarter / last-year (for scheduled runs)."""
     try:
-        return parse_period(code)
+        return resolve_relative(code)
     except PeriodError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -6,7 +6,7 @@ half-open UTC ranges [start, end) for queries.
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -105,3 +105,25 @@ def current_period(kind: str = "quarter", tz: str | None = None) -> Period:
     if kind == "month":
         return parse_period(f"{today.year}-{today.month:02d}", tz)
     return parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}", tz)
+
+
+# Names for the scheduled runs (`flask reports build --period last-quarter` from cron).
+RELATIVE_PERIODS = ("last-month", "last-quarter", "last-year")
+
+
+def previous_period(kind: str = "quarter", tz: str | None = None) -> Period:
+    """The calendar month, quarter or year before the current one (local time)."""
+    current = current_period(kind, tz)
+    day = current.first_day - timedelta(days=1)
+    if kind == "year":
+        return parse_period(f"{day.year}", current.tz)
+    if kind == "month":
+        return parse_period(f"{day.year}-{day.month:02d}", current.tz)
+    return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}", current.tz)
+
+
+def resolve_relative(code: str, tz: str | None = None) -> Period:
+    """A period code, or one of RELATIVE_PERIODS."""
+    if code in RELATIVE_PERIODS:
+        return previous_period(code.removeprefix("last-"), tz)
+    return parse_period(code, tz)

@@ -59,3 +59,28 @@ def test_build_rejects_bad_input(figures_app, runner, tmp_path):
     assert bad_unit.exit_code != 0
     assert "unknown unit" in bad_unit.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_build_accepts_last_quarter_for_scheduled_runs(seeded, runner, tmp_path):
+    """cron: `flask reports build --period last-quarter` builds the quarter that just ended."""
+    from webapp.periods import current_period, previous_period
+
+    last = previous_period("quarter")
+    assert last.end_day == current_period("quarter").first_day
+    result = runner.invoke(
+        args=[
+            "reports",
+            "build",
+            "--period",
+            "last-quarter",
+            "--unit",
+            "tan-dinh",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / f"tan-dinh-{last.code}.pdf").exists()
+    bad = runner.invoke(args=["reports", "build", "--period", "last-week", "--out", str(tmp_path)])
+    assert bad.exit_code == 1
+    assert previous_period("year").code == str(current_period("year").first_day.year - 1)

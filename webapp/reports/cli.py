@@ -64,7 +64,12 @@ def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
 
 
 @reports_cli.command("build")
-@click.option("--period", "period_code", required=True, help="2024, 2024-Q2 or 2024-04.")
+@click.option(
+    "--period",
+    "period_code",
+    required=True,
+    help="2024, 2024-Q2, 2024-04, or last-month / last-quarter / last-year (for cron).",
+)
 @click.option("--unit", "slugs", multiple=True, help="Unit slug (repeatable); default: all.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False))
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
