@@ -198,3 +198,20 @@ def test_cli_prints_new_alerts_once(seeded, kiosk, runner):
     assert again.exit_code == 0, again.output
     assert "alert:" not in again.output
     assert "new alerts low_rating: 0" in again.output
+
+
+def test_cli_says_clearly_or_point_below(seeded, kiosk, runner):
+    with seeded.app_context():
+        from tests.factories import add_responses
+
+        add_responses(
+            db.session.get(Kiosk, kiosk),
+            [5] * 30 + [1] * 10,
+            at=datetime.now(UTC) - timedelta(hours=2),
+        )
+        db.session.commit()
+    result = runner.invoke(args=["alerts", "run", "--rule", "below_target"])
+    assert result.exit_code == 0, result.output
+    assert f"alert: below_target {UNIT} clearly-below pct=75.0" in result.output
+    assert "n=40 target=99" in result.output
+    assert result.output.strip().endswith("new alerts below_target: 1")

@@ -207,4 +207,6 @@ def owner_candidates(case: Case) -> list[User]:
         ids = visible_unit_ids(user)
         if ids is None or case.unit_id in ids:
             result.append(user)
+    if case.owner is not None and case.owner not in result:  # keep who owns it now
+        result.append(case.owner)
     return result
