@@ -199,3 +199,13 @@ def test_roles(seeded, cases):
         assert db.session.get(Case, own_case).status == "open"
         assert db.session.scalar(select(Alert.id).where(Alert.case_id == own_case)) is not None
     assert _client(seeded, "admin@example.vn").get("/cases/999999").status_code == 404
+
+
+def test_navigation_link_and_count(seeded):
+    with seeded.app_context():
+        make_user("quiet@example.vn", "manager", OTHER)
+        db.session.commit()
+    page = _client(seeded, "quiet@example.vn").get("/cases").get_data(as_text=True)
+    assert "data-nav-cases" in page
+    assert "data-open-cases" not in page  # nothing open: no number
+    assert "Không có việc nào đang mở." in page

@@ -215,3 +215,24 @@ def test_cli_says_clearly_or_point_below(seeded, kiosk, runner):
     assert f"alert: below_target {UNIT} clearly-below pct=75.0" in result.output
     assert "n=40 target=99" in result.output
     assert result.output.strip().endswith("new alerts below_target: 1")
+
+
+def test_below_target_key_is_the_local_day(seeded, kiosk):
+    with seeded.app_context():
+        responses(kiosk, [1] * 40)
+        (alert,) = run("below_target")
+        assert alert.key == "2025-02-10"
+        assert alert.details["last_day"] == "2025-02-10"
+
+
+def test_a_finding_recorded_meanwhile_by_another_run_is_skipped(seeded, kiosk):
+    """Two runs at once: the unique (unit, rule, key) keeps one; the other run goes on."""
+    with seeded.app_context():
+        unit_id = get_unit(UNIT).id
+        (first,) = services.record_findings([rules.Finding("quarantined", unit_id, "7", {})])
+        db.session.commit()
+        assert services._record_one(rules.Finding("quarantined", unit_id, "7", {})) is None
+        (other,) = services.record_findings([rules.Finding("quarantined", unit_id, "8", {})])
+        db.session.commit()
+        assert other.case_id == first.case_id
+        assert db.session.scalar(select(func.count(Alert.id))) == 2

@@ -59,6 +59,7 @@ def below_target(now: datetime) -> list[Finding]:
     """(a) A unit whose satisfied share over the window, with at least min-n answers, is
     under its target; `clearly` when even the interval's upper bound is under it."""
     period = window(now)
+    last_day = period.end_day - timedelta(days=1)
     slugs = dict(db.session.execute(select(Unit.slug, Unit.id)).all())
     found = []
     for row in figures.district_overview(period):
@@ -70,12 +71,12 @@ def below_target(now: datetime) -> list[Finding]:
             Finding(
                 "below_target",
                 slugs[row["unit_slug"]],
-                period.end_day.isoformat(),  # the local day after the window: recorded daily
+                last_day.isoformat(),  # today, the window's last local day: once a day
                 {
                     **share.to_dict(),
                     "clearly": clearly,
                     "first_day": period.first_day.isoformat(),
-                    "last_day": (period.end_day - timedelta(days=1)).isoformat(),
+                    "last_day": last_day.isoformat(),
                     "min_n": figures.min_n(),
                 },
             )
