@@ -11,6 +11,8 @@ from flask import Flask
 
 from tests.factories import PASSWORD, kiosk_for, login, make_user
 from webapp.access import audiences_of
+from webapp.alerts.rules import Finding
+from webapp.alerts.services import record_findings
 from webapp.extensions import db
 from webapp.kiosk.services import hash_secret
 from webapp.officials.services import create_official
@@ -79,6 +81,12 @@ def world(seeded):
         )
         held = QuarantinedResponse(kiosk_id=own_kiosk.id, payload={"id": "x"}, errors={"id": "?"})
         db.session.add_all([own_report, other_report, held])
+        own_alert, other_alert = record_findings(
+            [
+                Finding("low_rating", get_unit(OWN_UNIT).id, "own", {"overall": 1}),
+                Finding("low_rating", get_unit(OTHER_UNIT).id, "other", {"overall": 2}),
+            ]
+        )
         db.session.commit()
         own = {
             "slug": OWN_UNIT,
@@ -91,6 +99,7 @@ def world(seeded):
             "code": "vi",
             "public_id": "ownrecord0000",
             "official_id": own_official.id,
+            "case_id": own_alert.case_id,
         }
         other = {
             **own,
@@ -98,6 +107,7 @@ def world(seeded):
             "kiosk_id": other_kiosk.id,
             "report_id": other_report.id,
             "official_id": other_official.id,
+            "case_id": other_alert.case_id,
         }
     return {"own": own, "other": other, "token": token}
 
@@ -182,7 +192,13 @@ def test_route_role_matrix(seeded, world):
             allowed = "public" in audiences or role in audiences
             check(role, rule, method, _call(client, method, url), allowed)
             if role == "manager" and allowed and "public" not in audiences:
-                params = set(rule.arguments) & {"slug", "kiosk_id", "report_id", "official_id"}
+                params = set(rule.arguments) & {
+                    "slug",
+                    "kiosk_id",
+                    "report_id",
+                    "official_id",
+                    "case_id",
+                }
                 if params:
                     reply = _call(client, method, build(rule, world["other"]))
                     if reply.status_code != 403:

@@ -109,6 +109,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from webapp.admin.routes import bp as admin_bp
+    from webapp.alerts.routes import bp as alerts_bp
     from webapp.api.routes import bp as api_bp
     from webapp.auth.routes import bp as auth_bp
     from webapp.core.routes import bp as core_bp
@@ -118,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.reports.routes import bp as reports_bp
 
     blueprints = (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp)
-    for blueprint in (*blueprints, officials_bp):
+    for blueprint in (*blueprints, officials_bp, alerts_bp):
         app.register_blueprint(blueprint)
 
 
@@ -130,6 +131,7 @@ def register_template_filters(app: Flask) -> None:
 
 def register_hooks(app: Flask) -> None:
     from webapp.access import enforce_access
+    from webapp.alerts.routes import nav_globals
     from webapp.errors import (
         refuse_nul_characters,
         refuse_oversize_headers,
@@ -143,10 +145,12 @@ def register_hooks(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(add_security_headers)
     app.context_processor(template_globals)
+    app.context_processor(nav_globals)
     register_error_handlers(app)
 
 
 def register_cli(app: Flask) -> None:
+    from webapp.alerts.cli import alerts_cli
     from webapp.audit.cli import audit_cli
     from webapp.auth.cli import users_cli
     from webapp.backup.cli import backup_cli
@@ -163,7 +167,7 @@ def register_cli(app: Flask) -> None:
     units_cli.add_command(set_pin_command)
     groups = (
         *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, officials_cli),
-        *(responses_cli, reports_cli, audit_cli, backup_cli, mail_cli),
+        *(responses_cli, reports_cli, audit_cli, backup_cli, mail_cli, alerts_cli),
     )
     for group in groups:
         app.cli.add_command(group)

@@ -107,6 +107,7 @@ AUDIT_ACTIONS = Choices(
     ("official.reactivate", _l("official reactivated")),
     ("official.pin", _l("official's counter PIN changed")),
     ("official.review", _l("official reviewed")),
+    ("case.update", _l("case changed")),
 )
 
 REPORT_KINDS = Choices(
@@ -132,6 +133,21 @@ QUARANTINE_RESOLUTIONS = Choices(
     ("dismissed", _l("dismissed")),
 )
 
+# Alert rules (webapp/alerts/rules.py, SPEC 12) and the states of the case an alert opens.
+ALERT_RULES = Choices(
+    ("below_target", _l("unit below its target (last 30 days)")),
+    ("low_rating", _l("rating of 1-2 with a comment")),
+    ("receipt_missing", _l("receipt not given")),
+    ("kiosk_silent", _l("kiosk silent for more than a working day")),
+    ("quarantined", _l("new quarantined response")),
+)
+
+CASE_STATUSES = Choices(
+    ("open", _l("open")),
+    ("in_progress", _l("in progress")),
+    ("resolved", _l("resolved")),
+)
+
 KINDS: dict[str, Choices] = {
     "flag_reason": FLAG_REASONS,
     "role": ROLES,
@@ -142,6 +158,8 @@ KINDS: dict[str, Choices] = {
     "language": LANGUAGES,
     "audit_chain_problem": AUDIT_CHAIN_PROBLEMS,
     "quarantine_resolution": QUARANTINE_RESOLUTIONS,
+    "alert_rule": ALERT_RULES,
+    "case_status": CASE_STATUSES,
 }
 
 

@@ -57,6 +57,12 @@ class DefaultConfig:
     # Figures (SPEC section 4).
     MIN_N = 30
 
+    # Alerts (SPEC 12, webapp/alerts/rules.py): the rules `flask alerts run` evaluates, the
+    # days of a unit's share compared with its target, and how far back responses are read.
+    ALERT_RULES = ("below_target", "low_rating", "receipt_missing", "kiosk_silent", "quarantined")
+    ALERT_WINDOW_DAYS = 30
+    ALERT_LOOKBACK_DAYS = 7
+
     # Rate limits (Flask-Limiter). Use a shared store (redis://) behind a load balancer.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

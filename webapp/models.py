@@ -1,5 +1,6 @@
 """Import every model so that SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
+from webapp.alerts.models import Alert, Case, CaseEvent
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.auth.models import User, user_units
 from webapp.kiosk.models import Kiosk
@@ -10,9 +11,12 @@ from webapp.surveys.models import Survey, SurveyVersion
 from webapp.units.models import ProcedureDomain, ReportGroup, Unit, UnitType
 
 __all__ = [
+    "Alert",
     "AnswerCount",
     "AuditChainHead",
     "AuditEvent",
+    "Case",
+    "CaseEvent",
     "Kiosk",
     "Official",
     "OfficialMove",

@@ -13,7 +13,7 @@ hears: placeholder, title, aria-label, alt, a button's value) must contain none 
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,6 +24,9 @@ from sqlalchemy import select
 
 from tests.factories import PASSWORD, add_responses, kiosk_for, login, make_user
 from tests.test_access_matrix import build, routes
+from webapp.alerts.models import Case
+from webapp.alerts.rules import RULES, Finding
+from webapp.alerts.services import CaseChange, record_findings, update_case
 from webapp.audit.services import record
 from webapp.choices import KINDS, LANGUAGES
 from webapp.extensions import db
@@ -326,7 +329,51 @@ AUDIT_SHAPES = {
         {"period": "2025-Q1", "locale": "en", "kind": "summary", "report_id": 1},
     ),
     "auth.account_under_attack": ("manager@example.vn", {"failures": 10}),
+    "case.update": (
+        "case:1",
+        {
+            "before": {"status": "open", "owner": None, "due_on": None},
+            "after": {
+                "status": "resolved",
+                "owner": "manager@example.vn",
+                "due_on": "2025-03-01",
+                "action_taken": "Đã nhắc nhở",
+            },
+        },
+    ),
 }
+
+
+ALERT_DETAILS = {
+    "below_target": {
+        "satisfied": 30,
+        "n": 40,
+        "pct": 75.0,
+        "low": 60.0,
+        "high": 86.0,
+        "target": "99.00",
+        "clearly": True,
+        "first_day": "2025-01-12",
+        "last_day": "2025-02-10",
+    },
+    "low_rating": {"response": "x", "overall": 1, "at": "2025-02-10T03:00:00+00:00"},
+    "receipt_missing": {"response": "y", "overall": 4, "at": "2025-02-10T03:00:00+00:00"},
+    "kiosk_silent": {
+        "kiosk": 1,
+        "kiosk_name": "Quầy 1",
+        "last_contact": "2025-02-08T09:00:00+00:00",
+        "office_hours_silent": 12.5,
+    },
+    "quarantined": {"item": 1, "fields": ["overall"]},
+}
+# Every case page of the world, not only the first: each rule explains itself differently.
+EXTRA_QUERIES["alerts.cases"] = [
+    "?status=resolved",
+    "?rule=below_target",
+    "?overdue=1",
+    "?unit=tan-dinh",
+    "?rule=bad",
+]
 
 
 @pytest.fixture
@@ -375,6 +422,16 @@ def world(seeded):
         )
         db.session.add_all([report, held, done])
         db.session.flush()
+        # A case of every rule (the alerts carry the details each rule records), one resolved.
+        alerts = record_findings(
+            [Finding(code, unit.id, "crawl", ALERT_DETAILS[code]) for code in RULES]
+        )
+        resolved = db.session.get(Case, alerts[-1].case_id)
+        update_case(
+            resolved,
+            CaseChange("resolved", manager, date(2025, 3, 1), "Đã nhắc nhở"),
+            None,
+        )
         for action in KINDS["audit_action"].codes:
             target, details = AUDIT_SHAPES.get(action, (OWN_UNIT, {}))
             record(action, unit_id=unit.id, target=target, actor_label="cli", **details)
@@ -391,6 +448,7 @@ def world(seeded):
             "code": "vi",
             "official_id": official.id,
             "public_id": report.public_id or "x",
+            "case_id": alerts[0].case_id,
         }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp.audit.models import AuditEvent
 from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
-from webapp.choices import LANGUAGES, REPORT_KINDS, UNIT_TYPES
+from webapp.choices import CASE_STATUSES, LANGUAGES, REPORT_KINDS, UNIT_TYPES
 from webapp.choices import ROLES as ROLE_CHOICES
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
@@ -364,6 +364,10 @@ DETAIL_LABELS = {
     "removed": _l("removed"),
     "cached": _l("from the archive"),
     "decision": _l("decision"),
+    "status": _l("case status"),
+    "owner": _l("owner"),
+    "due_on": _l("due date"),
+    "action_taken": _l("what was done"),
 }
 DETAIL_VALUES = {
     "pin": {"set": _l("set"), "removed": _l("removed")},
@@ -407,7 +411,9 @@ def _detail_value(key: str, value, units: dict[str, Unit], locale: str) -> str:
         return LANGUAGES.label(value)
     if key == "period":
         return period_text(value, locale)
-    if key == "retired_on":
+    if key == "status":
+        return CASE_STATUSES.label(value)
+    if key in ("retired_on", "due_on"):
         try:
             return date_text(date.fromisoformat(value), locale)
         except (TypeError, ValueError):

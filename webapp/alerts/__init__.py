@@ -1,0 +1,1 @@
+"""Alerts and cases (SPEC 12)."""
