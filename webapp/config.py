@@ -62,6 +62,9 @@ class DefaultConfig:
     ALERT_RULES = ("below_target", "low_rating", "receipt_missing", "kiosk_silent", "quarantined")
     ALERT_WINDOW_DAYS = 30
     ALERT_LOOKBACK_DAYS = 7
+    # `flask alerts run` mails each new alert to the unit's managers; True: one daily digest
+    # per person instead (run it once a day from cron then).
+    ALERT_MAIL_DIGEST = False
 
     # Rate limits (Flask-Limiter). Use a shared store (redis://) behind a load balancer.
     RATELIMIT_STORAGE_URI = "memory://"

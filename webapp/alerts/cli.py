@@ -3,9 +3,11 @@
 from collections import Counter
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from webapp.alerts import rules, services
+from webapp.alerts.delivery import deliver
 from webapp.cli_utils import commit_or_fail
 
 alerts_cli = AppGroup("alerts", help="Alert rules and the cases they open.")
@@ -34,11 +36,25 @@ def _detail(alert) -> str:
     type=click.Choice(list(rules.RULES)),
     help="Evaluate only this rule (repeatable); default: the configured ALERT_RULES.",
 )
-def run_command(only: tuple[str, ...]) -> None:
-    """Evaluate the alert rules now; prints one line per new alert and a count per rule.
-    Running it again records nothing new."""
+@click.option(
+    "--digest/--one-per-alert",
+    default=None,
+    help="One e-mail per person with all their new alerts (default: ALERT_MAIL_DIGEST).",
+)
+def run_command(only: tuple[str, ...], digest: bool | None) -> None:
+    """Evaluate the alert rules now; prints one line per new alert and a count per rule,
+    then e-mails the new alerts. Running it again records (and sends) nothing new."""
     new = services.run_rules(only=only or None)
     commit_or_fail("recording the alerts")
+    if digest is None:
+        digest = bool(current_app.config.get("ALERT_MAIL_DIGEST"))
+    try:
+        deliveries = deliver(new, digest=digest)
+    except OSError as exc:  # recorded and committed already: they stay in the inbox
+        click.echo(f"mail: not sent ({exc}); the alerts are in /cases", err=True)
+    else:
+        sent = sum(1 for d in deliveries if d.sent)
+        click.echo(f"mail: {sent} sent, {len(deliveries) - sent} written to instance/mail")
     for alert in new:
         click.echo(f"alert: {alert.rule} {alert.unit.slug} {_detail(alert)}")
     per_rule = Counter(alert.rule for alert in new)
