@@ -209,3 +209,17 @@ def test_navigation_link_and_count(seeded):
     assert "data-nav-cases" in page
     assert "data-open-cases" not in page  # nothing open: no number
     assert "Không có việc nào đang mở." in page
+
+
+def test_case_page_shows_the_citizens_comment(seeded, kiosk):
+    from tests.alerts.conftest import NOW, responses
+    from webapp.alerts.services import run_rules
+
+    with seeded.app_context():
+        make_user("manager@example.vn", "manager", UNIT)
+        responses(kiosk, [1], answers={"comment": "Chờ <b>hai</b> giờ"})
+        (alert,) = run_rules(NOW, only=["low_rating"])
+        db.session.commit()
+        case_id = alert.case_id
+    page = _client(seeded, "manager@example.vn").get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Góp ý: Chờ &lt;b&gt;hai&lt;/b&gt; giờ" in page

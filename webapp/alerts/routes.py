@@ -102,6 +102,7 @@ def _render_case(case: Case, form: CaseForm, status: int = 200):
             case=case,
             form=form,
             explain=views.explain,
+            comments=services.comments_of(case),
             describe_event=views.describe_event,
             can_edit=current_user.role in ("admin", "manager"),
             today=_today(),

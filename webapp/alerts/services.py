@@ -7,6 +7,7 @@ Operations flush; the request or the CLI commits.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,6 +23,7 @@ from webapp.auth.models import User
 from webapp.choices import CASE_STATUSES
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.responses.models import Response
 
 CHUNK = 300
 
@@ -193,6 +195,29 @@ def update_case(case: Case, change: CaseChange, actor: User | None) -> CaseEvent
     )
     db.session.flush()
     return event
+
+
+def comments_of(case: Case) -> dict[int, str]:
+    """{alert id: the citizen's comment} for the case's alerts about one response (free text,
+    shown to the authorised users who see the case)."""
+    by_response: dict[uuid.UUID, int] = {}
+    for alert in case.alerts:
+        reference = (alert.details or {}).get("response")
+        if alert.rule in ("low_rating", "receipt_missing") and reference:
+            try:
+                by_response[uuid.UUID(str(reference))] = alert.id
+            except ValueError:
+                continue
+    if not by_response:
+        return {}
+    rows = db.session.execute(
+        select(Response.id, Response.answers).where(Response.id.in_(list(by_response)))
+    ).all()
+    return {
+        by_response[response_id]: str(answers.get("comment")).strip()
+        for response_id, answers in rows
+        if isinstance(answers, dict) and str(answers.get("comment") or "").strip()
+    }
 
 
 def owner_candidates(case: Case) -> list[User]:
