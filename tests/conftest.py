@@ -224,3 +224,33 @@ def chromium():
 
 def engine_for_checks():
     return create_engine(DATABASE_URL)
+
+
+# --- a real local SMTP server (aiosmtpd), for the mail tests ----------------------------------
+
+
+class SMTPInbox:
+    """aiosmtpd handler keeping what it received: (sorted recipients, parsed message)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((sorted(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """(port, inbox) of an SMTP server on loopback for the test's duration."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SMTPInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, inbox
+    controller.stop()

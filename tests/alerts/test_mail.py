@@ -2,39 +2,16 @@
 Vietnamese, with a link back to the case; a digest sends one message per person; without a
 mail server the message is kept as an .eml file; nothing is sent twice."""
 
-import email
-import email.policy
-
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.alerts.conftest import NOW, UNIT, responses
-from tests.conftest import free_port, make_app
+from tests.conftest import make_app
 from tests.factories import kiosk_for, make_user
 from webapp.alerts import services
 from webapp.alerts.delivery import deliver, recipients_for
 from webapp.extensions import db
 from webapp.responses.models import QuarantinedResponse
 from webapp.units.services import get_unit
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((sorted(envelope.rcpt_tos), message))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
 
 
 def text_of(message) -> str:

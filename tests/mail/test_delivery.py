@@ -6,38 +6,12 @@ import email.policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.conftest import free_port, make_app
 from webapp.mailer.services import Attachment, send_mail
 
 SUBJECT = "Cảnh báo: Phường Sài Gòn dưới chỉ tiêu 99 %"
 TEXT = "Tỷ lệ hài lòng 30 ngày qua: 96,8 % (n = 124)."
-
-
-class Inbox:
-    """aiosmtpd handler keeping what it received."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(
-            (
-                envelope.rcpt_tos,
-                email.message_from_bytes(envelope.content, policy=email.policy.default),
-            )
-        )
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
 
 
 def parts(message) -> dict[str, str]:
