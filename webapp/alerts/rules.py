@@ -84,42 +84,36 @@ def below_target(now: datetime) -> list[Finding]:
     return found
 
 
+def _per_response(rule: str, now: datetime, *conditions) -> list[Finding]:
+    """One finding per recent response matching `conditions` (keyed by the response id)."""
+    rows = db.session.execute(
+        select(Response.id, Response.unit_id, Response.submitted_at, Response.overall).where(
+            _recent(now), *conditions
+        )
+    ).all()
+    return [
+        Finding(
+            rule,
+            unit_id,
+            str(response_id),
+            {"response": str(response_id), "overall": int(overall), "at": at.isoformat()},
+        )
+        for response_id, unit_id, at, overall in rows
+    ]
+
+
 def low_rating(now: datetime) -> list[Finding]:
     """(b) A rating of 1 or 2 that came with a comment (the comment itself stays in the
     response, shown to authorised users only)."""
     comment = Response.answers["comment"].as_string()
-    rows = db.session.execute(
-        select(Response.id, Response.unit_id, Response.submitted_at, Response.overall).where(
-            _recent(now), Response.overall.between(1, 2), comment.is_not(None), comment != ""
-        )
-    ).all()
-    return [
-        Finding(
-            "low_rating",
-            unit_id,
-            str(response_id),
-            {"response": str(response_id), "overall": int(overall), "at": at.isoformat()},
-        )
-        for response_id, unit_id, at, overall in rows
-    ]
+    return _per_response(
+        "low_rating", now, Response.overall.between(1, 2), comment.is_not(None), comment != ""
+    )
 
 
 def receipt_missing(now: datetime) -> list[Finding]:
     """(c) A citizen answered that no receipt (giấy tiếp nhận, hẹn trả) was given."""
-    rows = db.session.execute(
-        select(Response.id, Response.unit_id, Response.submitted_at, Response.overall).where(
-            _recent(now), Response.answers["receipt"].as_string() == "khong"
-        )
-    ).all()
-    return [
-        Finding(
-            "receipt_missing",
-            unit_id,
-            str(response_id),
-            {"response": str(response_id), "overall": int(overall), "at": at.isoformat()},
-        )
-        for response_id, unit_id, at, overall in rows
-    ]
+    return _per_response("receipt_missing", now, Response.answers["receipt"].as_string() == "khong")
 
 
 def _recent(now: datetime):
