@@ -58,12 +58,30 @@ def make_app(**overrides):
 def empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if IS_POSTGRES:
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+        _truncate(", ".join(f'"{t.name}"' for t in tables))
+        return
+    for table in tables:
+        db.session.execute(table.delete())
     db.session.commit()
+
+
+def _truncate(names: str, attempts: int = 5) -> None:
+    """TRUNCATE takes its table locks one by one, so a live server's request still reading
+    (a kiosk's last sync after its test ended) can deadlock with it; PostgreSQL then aborts
+    one side. The request has no one waiting for it any more; the emptying is tried again."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            db.session.execute(text("SET LOCAL lock_timeout = '10s'"))
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,8 @@ import { DEFAULT_LANGUAGE, Translator } from './i18n.js';
 const CONFIG_REFRESH_MS = 5 * 60 * 1000;
 const CONFIG_RETRY_BASE_MS = 5000;
 const SAFETY_FLUSH_MS = 60 * 1000;
+const GESTURE_TAPS = 5; // quick taps on the unit name that open the staff panel
+const GESTURE_WINDOW_MS = 3000;
 const DEFAULT_SETTINGS = { reset_seconds: 8, idle_seconds: 45, cooldown_seconds: 5 };
 
 const boot = JSON.parse(document.getElementById('kiosk-boot').textContent);
@@ -489,6 +491,9 @@ function wire() {
     });
   }
   $('[data-action=submit]').addEventListener('click', submit);
+  // The taps are counted from the first screen on, not from when the staff module has
+  // loaded: on a slow network the first taps would otherwise be lost without a sign.
+  watchGesture($('[data-staff-gesture]'), openStaffPanel);
   $('[data-action=official-signin]').addEventListener('click', openSignIn);
   for (const type of ['pointerdown', 'keydown', 'input']) document.addEventListener(type, touched, { passive: true });
   window.addEventListener('online', () => {
@@ -554,19 +559,34 @@ function extras() {
         close: resetToStart,
       });
       if (state.screen === 'start') renderOfficial(); // a name set before this reload
-      staffModule.watchGesture($('[data-staff-gesture]'), () => {
-        if (state.token && (state.screen === 'start' || state.screen === 'thanks')) {
-          cancel('reset');
-          staff.open();
-          show('staff');
-        }
-      });
     })
     .catch((error) => {
       extrasLoading = null; // e.g. the network dropped mid-download: try again next time
       throw error;
     });
   return extrasLoading;
+}
+
+// Five quick taps on the unit name (the hidden staff gesture).
+function watchGesture(target, onGesture) {
+  let taps = [];
+  target.addEventListener('click', () => {
+    const now = Date.now();
+    taps = taps.filter((t) => now - t < GESTURE_WINDOW_MS).concat(now);
+    if (taps.length >= GESTURE_TAPS) {
+      taps = [];
+      onGesture();
+    }
+  });
+}
+
+async function openStaffPanel() {
+  await extras();
+  if (state.token && (state.screen === 'start' || state.screen === 'thanks')) {
+    cancel('reset');
+    staff.open();
+    show('staff');
+  }
 }
 
 // "Sync now" in the staff panel: what this flush did, for the panel to say.

@@ -1,4 +1,5 @@
-// Staff panel: opened by a hidden gesture (five quick taps on the unit name) and the unit PIN.
+// Staff panel: opened by a hidden gesture (five quick taps on the unit name, counted in
+// main.js) and the unit PIN.
 // Shows what staff need to trust the tablet: queued count, dead letters with the server's
 // errors, last successful sync, last error, storage persistence, app and survey versions.
 //
@@ -10,8 +11,6 @@
 // not a protection of a secret: the PIN check data is on the tablet (see verifyPin), and
 // anyone with the device's developer tools can read the queue anyway.
 
-const GESTURE_TAPS = 5;
-const GESTURE_WINDOW_MS = 3000;
 const ARM_MS = 6000;
 export const MAX_PIN_FAILURES = 5;
 export const LOCK_MS = 60 * 1000;
@@ -159,18 +158,6 @@ export class OfficialSignIn {
     if (lock) await this.showLock();
     return undefined;
   }
-}
-
-export function watchGesture(target, onGesture) {
-  let taps = [];
-  target.addEventListener('click', () => {
-    const now = Date.now();
-    taps = taps.filter((t) => now - t < GESTURE_WINDOW_MS).concat(now);
-    if (taps.length >= GESTURE_TAPS) {
-      taps = [];
-      onGesture();
-    }
-  });
 }
 
 function fmtTime(iso, i18n) {
