@@ -6,6 +6,9 @@ test suite): every status code an operation can answer is listed with its body.
 
 from collections.abc import Mapping
 
+from webapp.reports.verification import MESSAGES as VERIFY_CODES
+from webapp.sync.validation import MAX_PLAUSIBLE_SKEW
+
 
 def _error(description: str, retry_after: bool = False) -> dict:
     response = {
@@ -37,11 +40,19 @@ BILINGUAL = {
     "properties": {"vi": {"type": "string"}, "en": {"type": "string"}},
 }
 DATE_TIME = {"type": "string", "format": "date-time"}
+# What a kiosk reports about itself is telemetry: a value of the wrong form is ignored, never a
+# reason to refuse a sync, so the schema admits any value and says which ones are used.
+KIOSK_FACTS = {
+    "app_version": "its app version (up to 40 characters)",
+    "queued": "how many responses wait in its outbox (a whole number)",
+    "persisted": "whether its storage is persistent (true/false)",
+}
 
 
 def openapi_document(config: Mapping) -> dict:
     max_items = int(config["SYNC_MAX_RESPONSES"])
     max_bytes = int(config["SYNC_MAX_BYTES"])
+    verify_bytes = int(config["VERIFY_MAX_BYTES"])
     bearer: list[dict[str, list[str]]] = [{"kioskToken": []}]
     return {
         "openapi": "3.1.0",
@@ -103,9 +114,7 @@ def openapi_document(config: Mapping) -> dict:
                     "security": bearer,
                     "parameters": [
                         _header("If-None-Match", {"type": "string"}),
-                        _header("X-Kiosk-App-Version", {"type": "string", "maxLength": 40}),
-                        _header("X-Kiosk-Queued", {"type": "string", "pattern": "^[0-9]{1,7}$"}),
-                        _header("X-Kiosk-Storage-Persisted", {"enum": ["true", "false"]}),
+                        *KIOSK_FACT_HEADERS,
                     ],
                     "responses": {
                         "200": {
@@ -134,9 +143,7 @@ def openapi_document(config: Mapping) -> dict:
                     ),
                     "security": bearer,
                     "parameters": [
-                        _header("X-Kiosk-App-Version", {"type": "string", "maxLength": 40}),
-                        _header("X-Kiosk-Queued", {"type": "string", "pattern": "^[0-9]{1,7}$"}),
-                        _header("X-Kiosk-Storage-Persisted", {"enum": ["true", "false"]}),
+                        *KIOSK_FACT_HEADERS,
                     ],
                     "requestBody": {
                         "required": True,
@@ -148,11 +155,51 @@ def openapi_document(config: Mapping) -> dict:
                     },
                     "responses": {
                         "200": _json("What happened to each response.", "SyncReply"),
-                        "400": _error("Malformed JSON or shape (nothing stored)."),
+                        "400": _error(
+                            "Malformed JSON or shape, or an implausible device_time "
+                            "(nothing stored)."
+                        ),
                         "401": _error("Missing or unknown device token."),
                         "403": _error("This kiosk has been revoked."),
                         "413": _error(f"More than {max_items} responses or {max_bytes} bytes."),
                         "429": _error("Too many requests from this kiosk.", retry_after=True),
+                        "503": BUSY,
+                    },
+                }
+            },
+            "/api/v1/verify": {
+                "post": {
+                    "operationId": "verifyReport",
+                    "summary": "Check that a PDF is an unaltered report signed by this system.",
+                    "description": (
+                        f"Upload the PDF (at most {verify_bytes} bytes) as the multipart field "
+                        "`file`. The answer says whether the signature is intact and made with "
+                        "this server's certificate, and whether the file is one this server "
+                        "archived (`archived`). No account needed; rate-limited per address."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["file"],
+                                    "properties": {
+                                        "file": {
+                                            "type": "string",
+                                            "format": "binary",
+                                            "minLength": 1,
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("The verification result.", "VerifyReply"),
+                        "400": _error("No file, or an empty one."),
+                        "413": _error(f"The file is over {verify_bytes} bytes."),
+                        "429": _error("Too many uploads from this address.", retry_after=True),
                         "503": BUSY,
                     },
                 }
@@ -173,8 +220,25 @@ def openapi_document(config: Mapping) -> dict:
     }
 
 
-def _header(name: str, schema: dict) -> dict:
-    return {"name": name, "in": "header", "required": False, "schema": schema}
+def _header(name: str, schema: dict, description: str | None = None) -> dict:
+    header = {"name": name, "in": "header", "required": False, "schema": schema}
+    if description:
+        header["description"] = description
+    return header
+
+
+KIOSK_FACT_HEADERS = [
+    _header(
+        f"X-Kiosk-{name}",
+        {"type": "string"},
+        f"The kiosk's {KIOSK_FACTS[fact]}; other values are ignored.",
+    )
+    for name, fact in (
+        ("App-Version", "app_version"),
+        ("Queued", "queued"),
+        ("Storage-Persisted", "persisted"),
+    )
+]
 
 
 def _schemas(max_items: int) -> dict:
@@ -304,7 +368,12 @@ def _schemas(max_items: int) -> dict:
             "properties": {
                 "device_time": {
                     **DATE_TIME,
-                    "description": "The tablet's clock when it sent the batch (with a zone).",
+                    "description": (
+                        "The tablet's clock when it sent the batch (with a zone). A reading "
+                        f"more than {MAX_PLAUSIBLE_SKEW.days // 365} years from the server's "
+                        "clock is refused (400): no "
+                        "tablet's clock is that wrong, and the skew correction would be absurd."
+                    ),
                 },
                 "responses": {
                     "type": "array",
@@ -312,13 +381,11 @@ def _schemas(max_items: int) -> dict:
                     "items": {"$ref": "#/components/schemas/SyncItem"},
                 },
                 "kiosk": {
-                    "type": "object",
-                    "description": "Optional facts the kiosk reports; wrong types are ignored.",
-                    "properties": {
-                        "app_version": {"type": "string", "maxLength": 40},
-                        "queued": {"type": "integer", "minimum": 0},
-                        "persisted": {"type": "boolean"},
-                    },
+                    "description": (
+                        "Optional facts the kiosk reports: "
+                        + "; ".join(f"`{key}` {text}" for key, text in KIOSK_FACTS.items())
+                        + ". Anything else here, or a value of another form, is ignored."
+                    ),
                 },
             },
         },
@@ -345,6 +412,41 @@ def _schemas(max_items: int) -> dict:
                     ),
                     "additionalProperties": {"type": ["integer", "boolean", "string", "null"]},
                 },
+            },
+        },
+        "VerifyReply": {
+            "type": "object",
+            "required": ["valid", "code", "message", "archived", "file_sha256"],
+            "properties": {
+                "valid": {"type": "boolean"},
+                "code": {"enum": list(VERIFY_CODES), "description": "ok, or why not."},
+                "message": {
+                    "type": "string",
+                    "description": "The result, in the request's language.",
+                },
+                "archived": {
+                    "type": "boolean",
+                    "description": "Valid and byte for byte a report this server issued.",
+                },
+                "file_sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                **{
+                    name: {"type": ["string", "null"]}
+                    for name in (
+                        "signer",
+                        "signer_fingerprint",
+                        "signed_at",
+                        "unit",
+                        "unit_name",
+                        "period",
+                        "kind",
+                        "locale",
+                        "generated_at",
+                        "data_sha256",
+                        "sha256",
+                    )
+                },
+                "trusted_signer": {"type": "boolean"},
+                "dev_certificate": {"type": "boolean"},
             },
         },
         "SyncReply": {
