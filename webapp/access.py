@@ -70,7 +70,7 @@ def visible_unit_ids(user) -> set[int] | None:
         if unit.id not in ids:
             ids.add(unit.id)
             stack.extend(unit.children)
-            stack.extend(unit.predecessors)
+            stack.extend(unit.history_units())
     return ids
 
 

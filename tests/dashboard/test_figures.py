@@ -131,7 +131,9 @@ def test_merged_unit_includes_predecessors_and_old_unit_keeps_its_own(seeded):
         year = parse_period("2024")
         merged = unit_summary(new, year)
         assert (merged.headline.satisfied, merged.headline.n) == (13, 15)
-        assert merged.includes_predecessors == ["ben-nghe"]
+        # Bến Nghé whole; Đa Kao and Nguyễn Thái Bình split (shared with other wards).
+        assert merged.includes_predecessors == ["ben-nghe", "da-kao", "nguyen-thai-binh"]
+        assert merged.shared_predecessors == ["da-kao", "nguyen-thai-binh"]
         own = unit_summary(new, year, include_predecessors=False)
         assert (own.headline.satisfied, own.headline.n) == (3, 3)
         assert own.includes_predecessors == []

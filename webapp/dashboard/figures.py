@@ -165,6 +165,8 @@ class UnitSummary:
     flagged_count: int
     flag_reasons: dict[str, int]
     includes_predecessors: list[str]
+    # Of those, the split wards (their history is shown under every ward they fed).
+    shared_predecessors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -188,6 +190,12 @@ class UnitSummary:
             "flagged_count": self.flagged_count,
             "flag_reasons": dict(sorted(self.flag_reasons.items())),
             "includes_predecessors": sorted(self.includes_predecessors),
+            # Only when there is one, so the other reports' data hashes stay as they were.
+            **(
+                {"shared_predecessors": sorted(self.shared_predecessors)}
+                if self.shared_predecessors
+                else {}
+            ),
         }
 
     def canonical_json(self) -> str:
@@ -201,19 +209,30 @@ class UnitSummary:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def unit_ids_with_predecessors(unit: Unit) -> tuple[list[int], list[str]]:
-    """The unit's id and its predecessors' (recursively) and the predecessors' slugs."""
-    ids, slugs, seen = [unit.id], [], {unit.id}
-    stack = list(unit.predecessors)
+def _history(unit: Unit) -> list[Unit]:
+    """The unit's predecessors, recursively: wards merged into it and wards split between it
+    and others (each once)."""
+    found, seen = [], {unit.id}
+    stack = unit.history_units()
     while stack:
         previous = stack.pop()
         if previous.id in seen:
             continue
         seen.add(previous.id)
-        ids.append(previous.id)
-        slugs.append(previous.slug)
-        stack.extend(previous.predecessors)
-    return ids, sorted(slugs)
+        found.append(previous)
+        stack.extend(previous.history_units())
+    return found
+
+
+def unit_ids_with_predecessors(unit: Unit) -> tuple[list[int], list[str]]:
+    """The unit's id and its predecessors' (see _history), and the predecessors' slugs."""
+    history = _history(unit)
+    return [unit.id] + [u.id for u in history], sorted(u.slug for u in history)
+
+
+def shared_history(unit: Unit) -> list[str]:
+    """Slugs of the split wards whose history this unit shows along with other successors."""
+    return sorted(u.slug for u in _history(unit) if u.split_into)
 
 
 def _scope(unit_ids, period: Period, since: datetime | None = None):
@@ -348,6 +367,7 @@ def unit_summary(
         flagged_count=flagged,
         flag_reasons=_flag_reasons(facets[rollups.FLAG]),
         includes_predecessors=predecessor_slugs,
+        shared_predecessors=shared_history(unit) if include_predecessors else [],
     )
 
 
@@ -643,6 +663,8 @@ def rank_rows(units: list[Unit], period: Period) -> list[dict]:
                 "unit_type": _type_dict(unit.type),
                 "parent_name": _name_dict(unit.parent) if unit.parent else None,
                 "share": make_share(satisfied, n, unit.type.target_pct, minimum),
+                # Only when true, so the rows of every other unit (and report hashes) stay.
+                **({"shared_history": True} if shared_history(unit) else {}),
             }
         )
     ranked = sorted(
@@ -663,6 +685,7 @@ def rank_rows(units: list[Unit], period: Period) -> list[dict]:
 _RANKING_LOADS = (
     selectinload(Unit.type),
     selectinload(Unit.predecessors),
+    selectinload(Unit.split_from),
     selectinload(Unit.parent),
 )
 

@@ -146,6 +146,7 @@ def unit(slug: str):
         pages=pages,
         include=include,
         predecessor_names=unit_names(summary.includes_predecessors, locale),
+        shared_names=unit_names(summary.shared_predecessors, locale),
         locale=locale,
         min_n=figures.min_n(),
         can_manage_kiosks=current_user.role in ("admin", "manager"),

@@ -184,6 +184,7 @@ def unit_section(summary: figures.UnitSummary, locale: str) -> dict:
             for code, answers in summary.flag_reasons.items()
         ],
         "includes_predecessors": unit_names(summary.includes_predecessors, locale),
+        "shared_predecessors": unit_names(summary.shared_predecessors, locale),
         "charts": _unit_charts(summary, months, locale),
     }
 
@@ -195,6 +196,7 @@ def ranking_view(rows: list[dict], locale: str) -> list[dict]:
             "slug": row["unit_slug"],
             "name": row["unit_name"][locale],
             "type": row["unit_type"][locale],
+            "shared_history": row.get("shared_history", False),
             **share_text(row["share"], locale),
         }
         for row in rows

@@ -3,11 +3,21 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, utcnow
-from webapp.extensions import Model
+from webapp.extensions import Model, db
+
+# A ward of 2024 split between several wards of 2025 (Đa Kao went to Tân Định and Sài Gòn):
+# every ward it fed, the first listed (`merged_into`) included. Its history is shown under each
+# of them, marked as shared; a total over several of them still counts each response once.
+unit_successors = Table(
+    "unit_successors",
+    db.metadata,
+    Column("predecessor_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+    Column("successor_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class ReportGroup(Model):
@@ -79,6 +89,27 @@ class Unit(Model):
     predecessors: Mapped[list["Unit"]] = relationship(
         foreign_keys=[merged_into_id], back_populates="merged_into", order_by="Unit.slug"
     )
+    # Only for a split: all the units it went to (see unit_successors), and the other way.
+    split_into: Mapped[list["Unit"]] = relationship(
+        secondary=unit_successors,
+        primaryjoin=lambda: Unit.id == unit_successors.c.predecessor_id,
+        secondaryjoin=lambda: Unit.id == unit_successors.c.successor_id,
+        back_populates="split_from",
+        order_by="Unit.slug",
+    )
+    split_from: Mapped[list["Unit"]] = relationship(
+        secondary=unit_successors,
+        primaryjoin=lambda: Unit.id == unit_successors.c.successor_id,
+        secondaryjoin=lambda: Unit.id == unit_successors.c.predecessor_id,
+        back_populates="split_into",
+        order_by="Unit.slug",
+    )
+
+    def history_units(self) -> list["Unit"]:
+        """The units whose responses count as this unit's history: whole predecessors
+        (merged into it) and the wards split between it and others."""
+        seen = {u.id for u in self.predecessors}
+        return list(self.predecessors) + [u for u in self.split_from if u.id not in seen]
 
     def name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name_vi

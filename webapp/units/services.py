@@ -229,11 +229,13 @@ def _import_wards(data: dict, district: Unit | None, summary: ImportSummary) -> 
         if slug in new_slugs:
             slug = _require(ward, "id", where)
         successors = ward.get("merged_into_2025") or []
-        successor = get_unit(successors[0]) if successors else None
-        if successors and successor is None:
-            raise ImportErrorInData(f"{where}: unknown successor {successors[0]!r}")
+        successor_units = [get_unit(s) for s in successors]
+        unknown = [s for s, u in zip(successors, successor_units, strict=True) if u is None]
+        if unknown:
+            raise ImportErrorInData(f"{where}: unknown successor {unknown[0]!r}")
+        successor = successor_units[0] if successor_units else None
         name_vi, name_en = _ward_names(_require(ward, "name_vi", where))
-        _upsert(
+        ward_unit = _upsert(
             Unit,
             {"slug": slug},
             {
@@ -249,6 +251,13 @@ def _import_wards(data: dict, district: Unit | None, summary: ImportSummary) -> 
             summary,
             f"ward {slug}",
         )
+        # Split between several wards: remember all of them (the first is `merged_into`).
+        split = successor_units if len(successor_units) > 1 else []
+        if {u.id for u in ward_unit.split_into} != {u.id for u in split}:
+            ward_unit.split_into = split
+            if f"ward {slug}" not in summary.created + summary.updated:
+                summary.updated.append(f"ward {slug}")
+            db.session.flush()
 
 
 def _current_unit(slug: str | None) -> Unit | None:
