@@ -252,7 +252,7 @@ def _import_wards(data: dict, district: Unit | None, summary: ImportSummary) -> 
             f"ward {slug}",
         )
         # Split between several wards: remember all of them (the first is `merged_into`).
-        split = successor_units if len(successor_units) > 1 else []
+        split = [u for u in successor_units if u is not None] if len(successors) > 1 else []
         if {u.id for u in ward_unit.split_into} != {u.id for u in split}:
             ward_unit.split_into = split
             if f"ward {slug}" not in summary.created + summary.updated:
