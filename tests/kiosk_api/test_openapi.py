@@ -9,6 +9,8 @@ from tests.kiosk_api.conftest import enroll_kiosk
 
 EXAMPLES = 20  # per operation and mode: a few seconds in all
 
+# schemathesis' default list of refusals, plus 413.
+NEGATIVE_REFUSALS = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
 # Every check schemathesis has, with one documented allowance: a request can match the schema
 # and still be refused for what it means, not for its shape — an enrollment code of the right
 # form that was never issued (400 invalid_code) or has expired (410), a sync whose device_time
@@ -16,6 +18,9 @@ EXAMPLES = 20  # per operation and mode: a few seconds in all
 # expect them from schema-valid data on these two operations only.
 CONFIG = schemathesis.Config.from_dict(
     {
+        # Schema-violating data must be refused; too many items (over maxItems) is refused as
+        # too large (413, documented) rather than as malformed.
+        "checks": {"negative_data_rejection": {"expected-statuses": NEGATIVE_REFUSALS}},
         "operations": [
             {
                 "include-name": "POST /api/v1/kiosk/enroll",
@@ -25,7 +30,7 @@ CONFIG = schemathesis.Config.from_dict(
                 "include-name": "POST /api/v1/sync",
                 "checks": {"positive_data_acceptance": {"expected-statuses": [200, 400]}},
             },
-        ]
+        ],
     }
 )
 

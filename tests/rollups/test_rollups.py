@@ -307,6 +307,7 @@ def brute_summary(unit: Unit, period, *, include_predecessors=True, limit=20, of
         flagged_count=sum(r.flagged for r in rows),
         flag_reasons=dict(reasons),
         includes_predecessors=slugs,
+        shared_predecessors=figures.shared_history(unit) if include_predecessors else [],
     ).to_dict()
 
 
