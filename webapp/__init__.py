@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import catalogues
 from webapp import config as config_module
+from webapp.contacts.crypto import ensure_contact_key
 from webapp.extensions import babel, compress, csrf, db, limiter, mail, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.update(test_config)
     config_module.ensure_secret_key(app)
+    ensure_contact_key(app)
     if app.config["PROXY_HOPS"]:
         # Behind a load balancer / TLS proxy: trust its X-Forwarded-* headers, so that rate
         # limits, audit entries and URLs see the client's address and scheme.
@@ -112,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.alerts.routes import bp as alerts_bp
     from webapp.api.routes import bp as api_bp
     from webapp.auth.routes import bp as auth_bp
+    from webapp.contacts.routes import bp as contacts_bp
     from webapp.core.routes import bp as core_bp
     from webapp.dashboard.routes import bp as dashboard_bp
     from webapp.kiosk.routes import bp as kiosk_bp
@@ -119,7 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from webapp.reports.routes import bp as reports_bp
 
     blueprints = (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp)
-    for blueprint in (*blueprints, officials_bp, alerts_bp):
+    for blueprint in (*blueprints, officials_bp, alerts_bp, contacts_bp):
         app.register_blueprint(blueprint)
 
 
@@ -154,6 +157,7 @@ def register_cli(app: Flask) -> None:
     from webapp.audit.cli import audit_cli
     from webapp.auth.cli import users_cli
     from webapp.backup.cli import backup_cli
+    from webapp.contacts.cli import contacts_cli
     from webapp.demo.cli import demo_cli
     from webapp.kiosk.cli import kiosks_cli, set_pin_command
     from webapp.mailer.cli import mail_cli
@@ -168,6 +172,7 @@ def register_cli(app: Flask) -> None:
     groups = (
         *(demo_cli, units_cli, surveys_cli, users_cli, kiosks_cli, officials_cli),
         *(responses_cli, reports_cli, audit_cli, backup_cli, mail_cli, alerts_cli),
+        contacts_cli,
     )
     for group in groups:
         app.cli.add_command(group)

@@ -108,6 +108,10 @@ AUDIT_ACTIONS = Choices(
     ("official.pin", _l("official's counter PIN changed")),
     ("official.review", _l("official reviewed")),
     ("case.update", _l("case changed")),
+    ("contacts.export", _l("follow-up contacts downloaded")),
+    ("contacts.purge", _l("expired follow-up contacts deleted")),
+    ("contacts.delete", _l("follow-up contacts deleted on request")),
+    ("contacts.rotate", _l("follow-up contacts re-encrypted with a new key")),
 )
 
 REPORT_KINDS = Choices(

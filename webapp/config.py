@@ -90,6 +90,12 @@ class DefaultConfig:
     # local SMTP server, and without MAIL_SERVER nothing is sent anyway.
     MAIL_SUPPRESS_SEND = False
 
+    # Follow-up contacts (SPEC 13, webapp/contacts/): Fernet keys, comma-separated, the first
+    # encrypts (rotation: README); development generates instance/contact.key. Contacts older
+    # than the retention are deleted by `flask contacts purge`.
+    CONTACT_KEY: str | None = None
+    CONTACT_RETENTION_DAYS = 180
+
     # Reports (SPEC section 8).
     # Each report's issuing body comes from the unit tree as of the report's date (see
     # reports/issuers.py). These name the operator in the development certificate only.

@@ -63,6 +63,13 @@ class UnitForm(StaffPinMixin, Form):
         validators=[Optional(), Length(max=200)],
         description=_l("Full name printed under the signature, e.g. the chairman or principal."),
     )
+    contact_optin = BooleanField(
+        _l("Kiosks offer the follow-up contact opt-in"),
+        description=_l(
+            "After the survey the kiosk asks whether the Fatherland Front may call the citizen"
+            " for a follow-up survey, and for a phone number (stored encrypted)."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
 

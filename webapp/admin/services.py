@@ -59,7 +59,16 @@ def _ancestors(unit: Unit | None):
 
 
 def save_unit(
-    unit: Unit | None, *, slug, name_vi, name_en, type_code, parent_slug, domain, head_name=None
+    unit: Unit | None,
+    *,
+    slug,
+    name_vi,
+    name_en,
+    type_code,
+    parent_slug,
+    domain,
+    head_name=None,
+    contact_optin=None,
 ) -> Unit:
     """Create (unit None) or edit a unit; the slug of an existing unit never changes."""
     if db.session.get(UnitType, type_code) is None:
@@ -88,11 +97,14 @@ def save_unit(
         "parent": unit.parent.slug if unit.parent else None,
         "domain": unit.default_domain_code,
         "head_name": unit.head_name,
+        "contact_optin": bool(unit.contact_optin),
     }
     unit.name_vi, unit.name_en, unit.type_code = name_vi.strip(), name_en.strip(), type_code
     unit.head_name = (head_name or "").strip() or None
     unit.parent = parent
     unit.default_domain_code = domain or None
+    if contact_optin is not None:  # None: leave the opt-in as it is
+        unit.contact_optin = contact_optin
     db.session.flush()
     record(
         action,
@@ -106,6 +118,7 @@ def save_unit(
             "parent": parent_slug or None,
             "domain": domain or None,
             "head_name": unit.head_name,
+            "contact_optin": bool(unit.contact_optin),
         },
     )
     return unit
@@ -358,6 +371,9 @@ DETAIL_LABELS = {
     "official": _l("official"),
     "title": _l("title"),
     "head_name": _l("head who signs"),
+    "contact_optin": _l("follow-up contact opt-in"),
+    "count": _l("count"),
+    "retention_days": _l("retention (days)"),
     "from_unit": _l("from unit"),
     "to_unit": _l("to unit"),
     "on": _l("on"),

@@ -49,6 +49,7 @@ def _save_unit(form: UnitForm, unit=None):
             parent_slug=form.parent.data or None,
             domain=form.default_domain.data or None,
             head_name=form.head_name.data,
+            contact_optin=bool(form.contact_optin.data),
         )
     except services.ManagementError as exc:
         db.session.rollback()

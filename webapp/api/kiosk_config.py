@@ -5,6 +5,7 @@ import json
 
 from flask import current_app
 
+from webapp.contacts.services import contact_settings
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import staff_pin_for_kiosk
 from webapp.kiosk.strings import kiosk_strings
@@ -57,6 +58,8 @@ def kiosk_config(kiosk: Kiosk) -> dict:
             }
             for official in officials_of(unit, active_only=True)
         ],
+        # The follow-up contact opt-in screen (SPEC 13) and the consent text it shows.
+        "contact": contact_settings(bool(unit.contact_optin)),
         "strings": kiosk_strings(),
     }
 

@@ -412,6 +412,23 @@ def _schemas(max_items: int) -> dict:
                     ),
                     "additionalProperties": {"type": ["integer", "boolean", "string", "null"]},
                 },
+                "contact": {
+                    "type": "object",
+                    "description": (
+                        "Optional consented follow-up contact (SPEC 13), stored encrypted. "
+                        "Without consent true, with a phone that is not a Vietnamese number or "
+                        "an unknown consent_version the item is rejected with errors.contact."
+                    ),
+                    "required": ["phone", "consent"],
+                    "properties": {
+                        "phone": {"type": "string", "maxLength": 40},
+                        "consent": {"const": True},
+                        "consent_version": {
+                            "type": "string",
+                            "description": "Version of the consent text shown; default current.",
+                        },
+                    },
+                },
             },
         },
         "VerifyReply": {

@@ -45,6 +45,7 @@ LATER_MODULES = (
     "js/kiosk/survey.js",
     "js/kiosk/staff.js",
     "js/kiosk/uuid.js",
+    "js/kiosk/contact.js",
 )
 MODULES = FIRST_PAINT_MODULES + LATER_MODULES
 STYLES = ("css/kiosk.css",)

@@ -116,6 +116,15 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "official_signin_cancel": "Huỷ",
         "official_signin_none": "Chưa có cán bộ nào đặt mã PIN riêng.",
         "official_signin_wrong": "Mã PIN không đúng.",
+        # follow-up contact opt-in (SPEC 13)
+        "contact_title": "Ông/bà đồng ý để Ủy ban MTTQ liên hệ khảo sát thêm?",
+        "contact_phone": "Số điện thoại",
+        "contact_placeholder": "Ví dụ: 0912 345 678",
+        "contact_agree": "Đồng ý và gửi",
+        "contact_skip": "Không, cảm ơn",
+        "contact_invalid": "Số điện thoại chưa đúng. Vui lòng nhập số di động 10 chữ số (ví dụ "
+        "0912 345 678) hoặc số cố định 11 chữ số (ví dụ 028 3829 1234).",
+        "contact_version": "Phiên bản nội dung đồng ý: {version}",
     },
     "en": {
         "app_name": "Hài Lòng",
@@ -217,6 +226,14 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "official_signin_cancel": "Cancel",
         "official_signin_none": "No official has set a PIN of their own yet.",
         "official_signin_wrong": "Wrong PIN.",
+        "contact_title": "May the Fatherland Front Committee contact you for a follow-up survey?",
+        "contact_phone": "Phone number",
+        "contact_placeholder": "For example: 0912 345 678",
+        "contact_agree": "Agree and send",
+        "contact_skip": "No, thank you",
+        "contact_invalid": "This phone number is not valid. Enter a 10-digit mobile number (e.g. "
+        "0912 345 678) or an 11-digit landline (e.g. 028 3829 1234).",
+        "contact_version": "Consent text version: {version}",
     },
 }
 

@@ -23,6 +23,7 @@ from sqlalchemy import Select, bindparam, select
 from werkzeug.datastructures import Headers
 
 from webapp.audit.services import record
+from webapp.contacts.services import NewContact, store_contacts
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
@@ -303,6 +304,7 @@ def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> No
         already = {(row.client_id, canonical_answers(row.payload)) for row in rows}
     for item in rejected:
         payload = item.payload if isinstance(item.payload, dict) else {"item": item.payload}
+        payload = without_contact(payload)
         client_id = _storable(item.client_id)
         marker = (client_id, canonical_answers(payload))
         if client_id and marker in already:
@@ -317,6 +319,17 @@ def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> No
                 received_at=now,
             )
         )
+
+
+def without_contact(payload: dict) -> dict:
+    """A rejected item as kept in quarantine: its phone number, if any, is left out. The
+    quarantine is plain JSON an admin reads; a number belongs only to the encrypted contacts
+    table (SPEC 13). A replayed quarantined item is then stored without its contact."""
+    if "contact" not in payload:
+        return payload
+    kept = {key: value for key, value in payload.items() if key != "contact"}
+    kept["contact_removed"] = True
+    return kept
 
 
 def _names_an_official(items: list) -> bool:
@@ -384,6 +397,14 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     # Counted for the figures in this same transaction, and only what this request stored:
     # duplicates, conflicts and rejected items never reach the counts.
     inserted = store_responses(rows, kinds)
+    # Contacts (SPEC 13) of the responses this request stored, in the same transaction: a
+    # resent response (a duplicate) never stores its contact a second time. The unit's
+    # display setting does not matter here: a contact sent with consent is kept.
+    store_contacts(
+        NewContact(c.item.id, unit.id, c.item.contact[0], c.item.contact[1])
+        for c in candidates
+        if c.item.contact is not None and c.item.id in inserted
+    )
 
     # Everything not stored by this statement is a duplicate; compare its content.
     already_stored = [c.item for c in candidates if c.item.id not in inserted]

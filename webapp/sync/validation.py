@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from webapp.contacts.consent import CONSENT_TEXTS, CURRENT_VERSION
+from webapp.contacts.phone import PhoneError, normalise_phone
 from webapp.errors import APIError
 from webapp.officials.services import Serving
 from webapp.surveys.services import TEXT_MAX_LENGTH
@@ -56,6 +58,8 @@ class ValidItem:
     device_submitted_at: datetime
     payload: dict
     official_id: int | None = None  # who served the citizen (SPEC 11)
+    # A consented follow-up contact (SPEC 13): (normalised phone, consent version).
+    contact: tuple[str, str] | None = None
 
 
 @dataclass
@@ -295,6 +299,10 @@ def check_item(
         else:
             errors["official"] = "not an active official of this kiosk's unit"
 
+    contact = None
+    if item.get("contact") is not None:
+        contact = check_contact(item["contact"], errors)
+
     if errors:
         return RejectedItem(client_id, item, errors)
     # No error recorded means every field above parsed; restated so the types follow.
@@ -319,7 +327,30 @@ def check_item(
         device_submitted_at=submitted,
         payload=item,
         official_id=official_id,
+        contact=contact,
     )
+
+
+def check_contact(contact, errors: dict) -> tuple[str, str] | None:
+    """`{"phone": "…", "consent": true}` (SPEC 9), optionally with `"consent_version"`, the
+    version of the consent text the citizen saw (contacts/consent.py; the current one when
+    left out). Without `"consent": true` nothing is stored: the item is rejected."""
+    if not isinstance(contact, dict):
+        errors["contact"] = 'must be an object {"phone": "…", "consent": true}'
+        return None
+    if contact.get("consent") is not True:
+        errors["contact"] = 'a contact is stored only with "consent": true'
+        return None
+    version = contact.get("consent_version", CURRENT_VERSION)
+    if not isinstance(version, str) or version not in CONSENT_TEXTS:
+        errors["contact"] = "unknown consent_version"
+        return None
+    try:
+        phone = normalise_phone(contact.get("phone"))
+    except PhoneError as exc:
+        errors["contact"] = f"phone {exc}"
+        return None
+    return phone, version
 
 
 def _check_times(started, submitted, correction, device_time, now, errors) -> None:

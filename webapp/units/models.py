@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.dbtypes import UTCDateTime, utcnow
@@ -74,6 +74,9 @@ class Unit(Model):
     # Who signs the unit's reports (the chairman, principal, director): printed under the
     # signature in the signer block of the PDF.
     head_name: Mapped[str | None] = mapped_column(String(200))
+    # Whether this unit's kiosks offer the follow-up contact opt-in after a survey (SPEC 13);
+    # off until an admin switches it on.
+    contact_optin: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     type: Mapped[UnitType] = relationship()

@@ -48,6 +48,8 @@ let staff;
 let counter; // the staff module's official helpers (servingOfficial, officialLabel, …)
 let signIn;
 let uuidv7;
+let contactScreen; // the follow-up contact opt-in (contact.js)
+let ContactScreenClass;
 let extrasLoading = null;
 
 function later(name, seconds, action) {
@@ -102,6 +104,7 @@ function setLanguage(lang) {
   i18n.apply(document);
   renderStart();
   renderEnroll();
+  contactScreen?.render();
 }
 
 function renderStart() {
@@ -298,14 +301,28 @@ async function draftChanged(answers) {
   await outbox.updateDraft(state.draft.record.id, { answers, locale: i18n.lang });
 }
 
-async function submit() {
+// The survey's end: with the unit's opt-in on (SPEC 13) the contact screen comes first, once;
+// `final` (the idle timer, an un-enrolled tablet, the contact screen's own answers) skips it.
+// `contact` is what the citizen agreed to on that screen; it is sent with the response.
+async function submit({ final = false, contact = null } = {}) {
   if (!state.draft || state.submitting) return;
   state.submitting = true;
   cancel('idle');
   try {
     const { record } = state.draft;
-    const answers = state.screen === 'followup' ? followUp.result() : record.answers;
-    await outbox.submit(record.id, { answers, locale: i18n.lang, submitted_at: new Date().toISOString() });
+    if (state.screen === 'followup') record.answers = followUp.result();
+    if (!final && !state.draft.contactAsked && ContactScreenClass?.offered(state.config)) {
+      state.draft.contactAsked = true;
+      await outbox.updateDraft(record.id, { answers: record.answers, locale: i18n.lang });
+      contactScreen.open(state.config.contact);
+      show('contact');
+      touched();
+      return;
+    }
+    contactScreen?.clear();
+    const changes = { answers: record.answers, locale: i18n.lang, submitted_at: new Date().toISOString() };
+    if (contact) changes.contact = contact; // queued with the response, never on its own
+    await outbox.submit(record.id, changes);
     state.draft = null;
     state.cooldownUntil = Date.now() + settings().cooldown_seconds * 1000;
     show('thanks'); // only now: the response is committed to IndexedDB
@@ -323,6 +340,7 @@ function resetToStart() {
     return;
   }
   cancel('idle');
+  contactScreen?.clear(); // a number typed and left behind is gone with the citizen
   i18n.lang = DEFAULT_LANGUAGE; // the language resets with the survey
   i18n.apply(document);
   renderStart();
@@ -333,7 +351,9 @@ function resetToStart() {
 // Any touch while a survey is open restarts the idle countdown; on the start screen the idle
 // time brings a switched language back to Vietnamese.
 function touched() {
-  if (state.screen === 'followup') later('idle', settings().idle_seconds, submit);
+  if (state.screen === 'followup') later('idle', settings().idle_seconds, () => submit({ final: true }));
+  // Left on the contact screen: the response goes without a contact and the number is cleared.
+  else if (state.screen === 'contact') later('idle', settings().idle_seconds, () => submit({ final: true }));
   else if (state.screen === 'start' && i18n.lang !== DEFAULT_LANGUAGE) later('idle', settings().idle_seconds, resetToStart);
   else if (state.screen === 'official') later('idle', settings().idle_seconds, resetToStart);
 }
@@ -420,7 +440,7 @@ async function unenrolled(status) {
   if (!state.token) return;
   state.token = null; // at once: config refresh and sync may both report it
   for (const name of ['config', 'reset', 'idle']) cancel(name);
-  if (state.draft) await submit();
+  if (state.draft) await submit({ final: true });
   cancel('reset');
   state.unenrolled = { status, at: new Date().toISOString() };
   await outbox.setMetas({ token: undefined, unenrolled: state.unenrolled });
@@ -490,7 +510,7 @@ function wire() {
       touched();
     });
   }
-  $('[data-action=submit]').addEventListener('click', submit);
+  $('[data-action=submit]').addEventListener('click', () => submit());
   // The taps are counted from the first screen on, not from when the staff module has
   // loaded: on a slow network the first taps would otherwise be lost without a sign.
   watchGesture($('[data-staff-gesture]'), openStaffPanel);
@@ -515,8 +535,15 @@ function extras() {
       import('./survey.js'),
       import('./staff.js'),
       import('./uuid.js'),
-    ]).then(([sync, surveyModule, staffModule, uuid]) => {
+      import('./contact.js'),
+    ]).then(([sync, surveyModule, staffModule, uuid, contactModule]) => {
       uuidv7 = uuid.uuidv7;
+      ContactScreenClass = contactModule.ContactScreen;
+      contactScreen = new contactModule.ContactScreen($('[data-screen=contact]'), {
+        i18n,
+        onAgree: (contact) => submit({ final: true, contact }),
+        onSkip: () => submit({ final: true }),
+      });
       syncer = new sync.Syncer({
         outbox,
         payloadOf,

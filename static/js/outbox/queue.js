@@ -10,6 +10,14 @@ export function payloadOf(record) {
   return payload;
 }
 
+// A dead letter is never sent again, only shown to staff: a citizen's phone number (SPEC 13)
+// must not stay behind on a shared tablet, so it is dropped, leaving a mark that there was one.
+export function withoutContact(payload) {
+  if (!payload.contact) return payload;
+  const { contact: _contact, ...kept } = payload;
+  return { ...kept, contact_removed: true };
+}
+
 export class Outbox {
   constructor(db) {
     this.db = db;
@@ -94,7 +102,7 @@ export class Outbox {
       if (!record) continue;
       await dead.put({
         id,
-        response: payloadOf(record),
+        response: withoutContact(payloadOf(record)),
         unit_slug: record.unit_slug,
         errors: errors || {},
         ...(reason ? { reason } : {}),
