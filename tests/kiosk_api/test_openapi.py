@@ -43,6 +43,7 @@ def test_openapi_document_is_served_as_openapi_3_1(client):
     assert set(document["paths"]) == {
         "/api/v1/kiosk/enroll",
         "/api/v1/kiosk/config",
+        "/api/v1/kiosk/dead-letters",
         "/api/v1/sync",
         "/api/v1/verify",
         "/api/v1/openapi.json",

@@ -167,6 +167,38 @@ def openapi_document(config: Mapping) -> dict:
                     },
                 }
             },
+            "/api/v1/kiosk/dead-letters": {
+                "post": {
+                    "operationId": "handOverDeadLetters",
+                    "summary": "Hand the tablet's dead letters to the server's quarantine.",
+                    "description": (
+                        "Responses the tablet could not deliver (refused on their own, or "
+                        "collected for the unit it was enrolled for before) are sent by staff "
+                        "from the kiosk's staff panel, so nothing is stranded on a tablet. Each "
+                        "is kept in quarantine once per (kiosk, id, content) for an admin to "
+                        "correct and replay, or dismiss. `held`: the ids the server now keeps; "
+                        "the tablet may delete them."
+                    ),
+                    "security": bearer,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/DeadLetters"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json("The ids now kept in quarantine.", "DeadLettersReply"),
+                        "400": _error("Malformed JSON or shape (nothing kept)."),
+                        "401": _error("Missing or unknown device token."),
+                        "403": _error("This kiosk has been revoked."),
+                        "413": _error(f"More than {max_items} items or {max_bytes} bytes."),
+                        "429": _error("Too many requests from this kiosk.", retry_after=True),
+                        "503": BUSY,
+                    },
+                }
+            },
             "/api/v1/verify": {
                 "post": {
                     "operationId": "verifyReport",
@@ -430,6 +462,36 @@ def _schemas(max_items: int) -> dict:
                     },
                 },
             },
+        },
+        "DeadLetters": {
+            "type": "object",
+            "required": ["items"],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "maxItems": max_items,
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "response"],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "response": {
+                                "type": "object",
+                                "description": "The response as the tablet would have sent it.",
+                            },
+                            "errors": {
+                                "description": "Why it was refused: {field: message}.",
+                            },
+                            "reason": {"description": "A tablet-side reason, e.g. other_unit."},
+                        },
+                    },
+                }
+            },
+        },
+        "DeadLettersReply": {
+            "type": "object",
+            "required": ["held"],
+            "properties": {"held": {"type": "array", "items": {"type": "string"}}},
         },
         "VerifyReply": {
             "type": "object",

@@ -19,8 +19,8 @@ from webapp.errors import APIError
 from webapp.extensions import csrf, db, limiter
 from webapp.kiosk.services import enroll
 from webapp.reports.verification import verification_reply
-from webapp.sync.services import ingest_batch, iso, note_kiosk_seen
-from webapp.sync.validation import parse_envelope
+from webapp.sync.services import ingest_batch, iso, note_kiosk_seen, quarantine_dead_letters
+from webapp.sync.validation import parse_dead_letters, parse_envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -123,6 +123,18 @@ def sync():
     note_kiosk_seen(g.kiosk, request.headers, envelope.kiosk_facts)
     db.session.commit()
     return jsonify(result.as_json())
+
+
+@bp.post("/kiosk/dead-letters")
+@allow("kiosk")
+@limiter.limit(_sync_limit, key_func=_token_key)
+def hand_over_dead_letters():
+    config = current_app.config
+    raw = _bounded_body(int(config["SYNC_MAX_BYTES"]))
+    items = parse_dead_letters(raw, int(config["SYNC_MAX_RESPONSES"]))
+    held = quarantine_dead_letters(g.kiosk, items)
+    db.session.commit()
+    return jsonify(held=held)
 
 
 @bp.post("/verify")

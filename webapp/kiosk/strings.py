@@ -80,6 +80,10 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_kiosk": "Máy",
         "staff_sync_now": "Gửi ngay",
         "staff_reenroll": "Kết nối lại",
+        "staff_hand_over": "Gửi các ý kiến bị từ chối cho quản trị viên",
+        "staff_handed_over": "Đã gửi {n} ý kiến lên máy chủ; quản trị viên sẽ xem xét và xử lý.",
+        "staff_hand_over_failed": "Chưa gửi được (không có mạng hoặc máy chủ không nhận); "
+        "các ý kiến vẫn được giữ trên máy.",
         "staff_reenroll_confirm": "Kết nối lại máy này? Các ý kiến đang chờ vẫn được giữ lại.",
         "staff_dead_other_unit": "thu thập cho đơn vị {unit}, nhưng máy nay thuộc đơn vị {current}",
         "staff_never": "Chưa có",
@@ -190,6 +194,10 @@ KIOSK_STRINGS: dict[str, dict[str, str]] = {
         "staff_kiosk": "Kiosk",
         "staff_sync_now": "Sync now",
         "staff_reenroll": "Re-enroll",
+        "staff_hand_over": "Send refused responses to the administrators",
+        "staff_handed_over": "{n} responses sent to the server; an administrator will review them.",
+        "staff_hand_over_failed": "Not sent (no network, or the server refused); the responses "
+        "are kept on this tablet.",
         "staff_reenroll_confirm": "Re-enroll this tablet? Queued responses are kept.",
         "staff_dead_other_unit": "collected for unit {unit}, but this tablet now belongs to "
         "{current}",

@@ -25,6 +25,7 @@ from werkzeug.datastructures import Headers
 from webapp.audit.services import record
 from webapp.contacts.services import NewContact, store_contacts
 from webapp.dbtypes import utcnow
+from webapp.errors import APIError
 from webapp.extensions import db
 from webapp.kiosk.models import Kiosk
 from webapp.officials.services import serving_codes
@@ -40,6 +41,7 @@ from webapp.sync.validation import (
     canonical_answers,
     check_device_time,
     check_item,
+    neutral_text,
 )
 from webapp.units.models import ProcedureDomain
 
@@ -319,6 +321,41 @@ def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> No
                 received_at=now,
             )
         )
+
+
+# The errors a kiosk reports for one dead letter: short texts under short keys, as the server
+# itself gives them (anything else is summarised, not stored as sent).
+_DEAD_ERROR_KEYS = 20
+_DEAD_ERROR_LENGTH = 500
+
+
+def quarantine_dead_letters(kiosk: Kiosk, items: list) -> list[str]:
+    """Responses stranded on a tablet (refused there, or by a whole request the server could
+    not take, or collected for the unit it was enrolled for before) handed over by staff:
+    kept in the server's quarantine like a rejected sync item, once per (kiosk, id, payload),
+    for an admin to correct and replay or dismiss. Returns the ids now held by the server."""
+    rejected, held = [], []
+    for entry in items:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise APIError(400, "bad_request", "each item needs a string id")
+        response = entry.get("response")
+        if not isinstance(response, dict):
+            raise APIError(
+                400, "bad_request", f"item {entry['id'][:64]}: response must be an object"
+            )
+        reported = entry.get("errors") if isinstance(entry.get("errors"), dict) else {}
+        errors = {
+            str(key)[:64]: neutral_text(str(value))[:_DEAD_ERROR_LENGTH]
+            for key, value in list(reported.items())[:_DEAD_ERROR_KEYS]
+        }
+        # Says where the item came from on the admin's quarantine page.
+        errors["kiosk"] = "sent from the tablet's dead letters by staff" + (
+            f" ({neutral_text(str(entry['reason']))[:64]})" if entry.get("reason") else ""
+        )
+        rejected.append(RejectedItem(entry["id"][:100], response, errors))
+        held.append(entry["id"])
+    _quarantine(kiosk, rejected, utcnow())
+    return held
 
 
 def without_contact(payload: dict) -> dict:

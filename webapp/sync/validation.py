@@ -87,8 +87,7 @@ def _check_unicode(data) -> None:
     json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-def parse_envelope(raw: bytes, max_items: int) -> Envelope:
-    """The request body as an Envelope, or APIError 400/413 (nothing stored yet)."""
+def _parse_json(raw: bytes):
     try:
         data = json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
         _check_unicode(data)
@@ -99,6 +98,23 @@ def parse_envelope(raw: bytes, max_items: int) -> Envelope:
         elif isinstance(exc, UnicodeError):
             message = "the body contains text that is not valid Unicode"
         raise APIError(400, "bad_request", message) from None
+    return data
+
+
+def parse_dead_letters(raw: bytes, max_items: int) -> list:
+    """The body of POST /api/v1/kiosk/dead-letters: {"items": [...]}, at most max_items."""
+    data = _parse_json(raw)
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise APIError(400, "bad_request", 'the body must be {"items": [...]}')
+    if len(items) > max_items:
+        raise APIError(413, "too_large", f"at most {max_items} items per request")
+    return items
+
+
+def parse_envelope(raw: bytes, max_items: int) -> Envelope:
+    """The request body as an Envelope, or APIError 400/413 (nothing stored yet)."""
+    data = _parse_json(raw)
     if not isinstance(data, dict):
         raise APIError(400, "bad_request", 'the body must be a JSON object {"device_time", ...}')
     responses = data.get("responses")

@@ -1,6 +1,8 @@
-// The two kiosk API calls besides sync: enrollment and the config (SPEC section 9).
+// The kiosk API calls besides sync: enrollment, the config (SPEC section 9) and handing the
+// dead letters over to the server's quarantine.
 
 export const ENROLL_URL = '/api/v1/kiosk/enroll';
+export const DEAD_LETTERS_URL = '/api/v1/kiosk/dead-letters';
 const TIMEOUT_MS = 15000;
 
 export class ApiError extends Error {
@@ -62,4 +64,21 @@ export async function fetchConfig({ url, token, etag, headers = {} }) {
     etag: reply.headers.get('ETag'),
     offlineCopy: reply.headers.get('X-Kiosk-Offline-Copy') === '1',
   };
+}
+
+// -> the ids the server now keeps in its quarantine (the tablet may delete them).
+export async function handOverDeadLetters({ token, letters, headers = {} }) {
+  const items = letters.map(({ id, response, errors, reason }) => ({ id, response, errors, ...(reason ? { reason } : {}) }));
+  const reply = await request(DEAD_LETTERS_URL, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      Authorization: `Bearer ${token}`,
+      ...headers,
+    },
+    body: JSON.stringify({ items }),
+  });
+  if (!reply.ok) throw await failure(reply);
+  return (await reply.json()).held;
 }

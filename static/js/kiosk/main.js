@@ -7,7 +7,7 @@
 import { backoffDelay } from '../outbox/backoff.js';
 import { openKioskDb } from '../outbox/db.js';
 import { Outbox, payloadOf } from '../outbox/queue.js';
-import { ApiError, enroll, fetchConfig } from './api.js';
+import { ApiError, enroll, fetchConfig, handOverDeadLetters } from './api.js';
 import { DEFAULT_LANGUAGE, Translator } from './i18n.js';
 
 // ---------------------------------------------------------------- state
@@ -420,6 +420,16 @@ function renderEnrollMessage() {
   $('[data-enroll-error]').textContent = message ? i18n.t(message.key, message.params) : '';
 }
 
+// Staff send the dead letters to the server's quarantine (an admin replays or dismisses them
+// there); those the server confirms are deleted here. -> how many were handed over.
+async function handOver() {
+  const letters = await outbox.deadLetters();
+  if (!letters.length || !state.token) return 0;
+  const held = await handOverDeadLetters({ token: state.token, letters, headers: await kioskHeaders() });
+  await outbox.removeDead(held);
+  return held.length;
+}
+
 async function reenroll() {
   await outbox.setMetas({ token: undefined });
   state.token = null;
@@ -571,6 +581,7 @@ function extras() {
         }),
         syncNow,
         reenroll,
+        handOver,
         setOfficial: (code) => setOfficial(code, 'staff'),
         close: resetToStart,
       });

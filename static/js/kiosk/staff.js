@@ -176,9 +176,10 @@ function errorText(reason, t) {
 
 export class StaffPanel {
   // info(): {version, kiosk, config, persisted, official (the code serving now, or null)};
-  // actions: syncNow(), reenroll(), setOfficial(code or null), close()
-  constructor(root, { i18n, outbox, info, syncNow, reenroll, setOfficial, close }) {
-    Object.assign(this, { root, i18n, outbox, info, syncNow, reenroll, setOfficial, close });
+  // actions: syncNow(), reenroll(), handOver() (dead letters to the server), setOfficial(code
+  // or null), close()
+  constructor(root, { i18n, outbox, info, syncNow, reenroll, handOver, setOfficial, close }) {
+    Object.assign(this, { root, i18n, outbox, info, syncNow, reenroll, handOver, setOfficial, close });
     this.officialSelect = root.querySelector('[data-staff-official]');
     this.officialHelp = root.querySelector('[data-staff-official-help]');
     this.officialSelect.addEventListener('change', () => {
@@ -189,6 +190,7 @@ export class StaffPanel {
     this.status = root.querySelector('[data-staff-status]');
     this.pinError = root.querySelector('[data-pin-error]');
     this.reenrollButton = root.querySelector('[data-staff=reenroll]');
+    this.handOverButton = root.querySelector('[data-staff=hand-over]');
     this.syncButton = root.querySelector('[data-staff=sync]');
     this.syncStatus = root.querySelector('[data-sync-status]');
     this.persistHint = root.querySelector('[data-persist-hint]');
@@ -304,6 +306,17 @@ export class StaffPanel {
       }
       await this.refresh();
     }
+    if (action === 'hand-over' && this.canReenroll && !this.handOverButton.disabled) {
+      // Needs the PIN like re-enrolling: what leaves the tablet is for the admins to judge.
+      this.handOverButton.disabled = true;
+      try {
+        const n = await this.handOver();
+        this.status.textContent = this.i18n.t('staff_handed_over', { n });
+      } catch {
+        this.status.textContent = this.i18n.t('staff_hand_over_failed');
+      }
+      await this.refresh();
+    }
     if (action === 'reenroll' && this.canReenroll && !this.details.hidden) {
       // Two taps instead of window.confirm(): dialogs are unreliable in kiosk browsers.
       if (Date.now() > this.armedUntil) {
@@ -335,6 +348,9 @@ export class StaffPanel {
     ]);
     const surveys = (info.config?.surveys || []).map((s) => `${s.key} v${s.version}`).join(', ');
     const kiosk = info.kiosk ? `${info.kiosk.name || ''} (#${info.kiosk.id ?? '?'})` : '';
+    // Shown only when there is something to hand over; usable with the PIN.
+    this.handOverButton.hidden = !dead.length;
+    this.handOverButton.disabled = !this.canReenroll || !dead.length;
     const facts = [
       ['staff_kiosk', kiosk],
       ['staff_queued', String(queued)],

@@ -134,6 +134,13 @@ export class Outbox {
     return this.db.getAll('dead');
   }
 
+  // The dead letters the server now keeps (handed over by staff): gone from the tablet.
+  async removeDead(ids) {
+    const tx = this.db.transaction('dead', 'readwrite');
+    for (const id of ids) await tx.store.delete(id);
+    await tx.done;
+  }
+
   async getMeta(key, fallback = undefined) {
     const value = await this.db.get('meta', key);
     return value === undefined ? fallback : value;
