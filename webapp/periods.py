@@ -35,11 +35,11 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return _local_midnight(self.first_day, self.tz)
+        return local_midnight(self.first_day, self.tz)
 
     @property
     def end(self) -> datetime:
-        return _local_midnight(self.end_day, self.tz)
+        return local_midnight(self.end_day, self.tz)
 
     def months(self) -> list["Period"]:
         """The calendar months inside the period, in order."""
@@ -62,7 +62,7 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _local_midnight(day: date, tz: str) -> datetime:
+def local_midnight(day: date, tz: str) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
@@ -105,6 +105,16 @@ def current_period(kind: str = "quarter", tz: str | None = None) -> Period:
     if kind == "month":
         return parse_period(f"{today.year}-{today.month:02d}", tz)
     return parse_period(f"{today.year}-Q{(today.month - 1) // 3 + 1}", tz)
+
+
+def period_before(period: Period) -> Period:
+    """The period of the same kind just before `period` (2024-Q1 → 2023-Q4)."""
+    day = period.first_day - timedelta(days=1)
+    if period.kind == "year":
+        return parse_period(f"{day.year}", period.tz)
+    if period.kind == "month":
+        return parse_period(f"{day.year}-{day.month:02d}", period.tz)
+    return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}", period.tz)
 
 
 # Names for the scheduled runs (`flask reports build --period last-quarter` from cron).

@@ -111,9 +111,15 @@ def low_rating(now: datetime) -> list[Finding]:
     )
 
 
+def receipt_not_given():
+    """The condition on a response: no receipt (giấy tiếp nhận, hẹn trả) was given. Shared
+    with the reports' receipt complaints so both count the same answers."""
+    return Response.answers["receipt"].as_string() == "khong"
+
+
 def receipt_missing(now: datetime) -> list[Finding]:
     """(c) A citizen answered that no receipt (giấy tiếp nhận, hẹn trả) was given."""
-    return _per_response("receipt_missing", now, Response.answers["receipt"].as_string() == "khong")
+    return _per_response("receipt_missing", now, receipt_not_given())
 
 
 def _recent(now: datetime):

@@ -36,7 +36,7 @@ from webapp.formatting import local_time, period_label
 from webapp.officials import figures as official_figures
 from webapp.officials import views as official_views
 from webapp.periods import Period, parse_period
-from webapp.reports import values
+from webapp.reports import loop, values
 from webapp.reports.issuers import Issuer, issuer_for
 from webapp.reports.models import DocumentSequence, Report
 from webapp.reports.rendering import render_pdf
@@ -64,6 +64,8 @@ class ReportData:
     summary: "values.SummaryFigures | None"
     officials: "list[official_figures.OfficialFigure] | None" = None
     units: list[dict] | None = None  # the units below, ranked (officials report of a parent)
+    cases: "list | None" = None  # the unit's cases during the period (SPEC 12)
+    loop: "list[loop.UnitLoop] | None" = None  # per unit below: change, complaints, cases
 
 
 # --- what a report covers and the hash of its figures ------------------------------------------
@@ -148,12 +150,27 @@ def compute(unit: Unit, period: Period, kind: str | None = None) -> ReportData:
         return compute_officials(unit, period)
     kind = report_kind(unit)
     own = figures.unit_summary(unit, period) if unit.type.survey_key else None
+    # The cases are part of the hashed data: a changed case makes a new report version.
+    cases = loop.cases_during(figures.unit_ids_with_predecessors(unit)[0], period)
+    case_payload = [loop.case_data(c) for c in cases]
     if kind == KIND_UNIT:
         own = own or figures.unit_summary(unit, period)
-        return ReportData(kind, own.data_sha256, own, None)
+        # Without cases the hash stays the figures' own (reports built before keep matching).
+        digest = (
+            _digest({"unit": own.data_sha256, "cases": case_payload})
+            if case_payload
+            else own.data_sha256
+        )
+        return ReportData(kind, digest, own, None, cases=cases)
     figs = summary_figures(unit, period)
-    payload = {"unit": own.to_dict() if own else None, "summary": _summary_data(figs)}
-    return ReportData(kind, _digest(payload), own, figs)
+    rows = loop.loop_rows(figures.units_below(unit), period, figures.local_now().date())
+    payload = {
+        "unit": own.to_dict() if own else None,
+        "summary": _summary_data(figs),
+        "cases": case_payload,
+        "loop": [r.to_dict() for r in rows],
+    }
+    return ReportData(kind, _digest(payload), own, figs, cases=cases, loop=rows)
 
 
 # --- render, sign, cache, audit -----------------------------------------------------------------
@@ -264,7 +281,14 @@ def render_html(
             if computed.summary is not None
             else None
         )
-        return render_template("reports/report.html", doc=doc, own=own, summary=summary)
+        return render_template(
+            "reports/report.html",
+            doc=doc,
+            own=own,
+            summary=summary,
+            cases=values.cases_view(computed.cases or [], locale),
+            remedy=values.loop_view(computed.loop, locale) if computed.loop is not None else None,
+        )
 
 
 def build_pdf(

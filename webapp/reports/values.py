@@ -14,11 +14,13 @@ from flask import current_app
 from flask_babel import gettext
 
 from webapp import charts
-from webapp.choices import FLAG_REASONS
+from webapp.choices import ALERT_RULES, CASE_STATUSES, FLAG_REASONS
 from webapp.dashboard import figures
 from webapp.formatting import (
+    DASH,
     chart_point,
     count,
+    date_text,
     datetime_text,
     local_time,
     long_date,
@@ -275,3 +277,57 @@ def units_with_officials(units: list[dict] | None, officials, locale: str) -> li
         met, ranked = meeting.get(row["slug"], (0, 0))
         row["officials_meeting"] = f"{met}/{ranked}" if ranked else "–"
     return rows
+
+
+def points_change(value: float | None, locale: str) -> str:
+    """A change in percentage points: "+1,2 điểm", "−0,8 điểm" (a real minus sign)."""
+    if value is None:
+        return DASH
+    rounded = round(value, 1)
+    sign = "+" if rounded > 0 else ("\u2212" if rounded < 0 else "±")
+    return gettext("%(value)s points", value=sign + number(abs(rounded), 1, locale))
+
+
+def cases_view(cases: list, locale: str) -> list[dict]:
+    """The period's cases of one unit, as the unit report lists them."""
+    return [
+        {
+            "rule": ALERT_RULES.label(c.rule),
+            "opened": date_text(local_time(c.opened_at).date(), locale),
+            "due": date_text(c.due_on, locale),
+            "status": CASE_STATUSES.label(c.status),
+            "owner": c.owner.email if c.owner else DASH,
+            "action": c.action_taken or DASH,
+        }
+        for c in cases
+    ]
+
+
+def loop_view(rows: list, locale: str) -> dict:
+    """Per unit below: this period, the change from the previous one, complaints, cases."""
+    view = []
+    for r in rows:
+        now, before = share_text(r.share, locale), share_text(r.previous, locale)
+        if r.change_points is not None:
+            change = points_change(r.change_points, locale)
+        elif not r.previous.n:
+            change = gettext("no answers in the previous period")
+        elif not r.previous.enough:
+            change = gettext("too few answers in the previous period")
+        else:
+            change = gettext("too few answers in this period")
+        view.append(
+            {
+                "name": r.unit.name(locale),
+                "now": now,
+                "before": before,
+                "change": change,
+                "changed": r.change_points is not None,
+                "below": r.below_target,
+                "receipts": count(r.receipt_complaints, locale),
+                "opened": count(r.opened, locale),
+                "resolved": count(r.resolved, locale),
+                "overdue": count(r.overdue, locale),
+            }
+        )
+    return {"rows": view, "below": [v for v in view if v["below"]]}
