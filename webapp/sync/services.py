@@ -343,7 +343,9 @@ def quarantine_dead_letters(kiosk: Kiosk, items: list) -> list[str]:
             raise APIError(
                 400, "bad_request", f"item {entry['id'][:64]}: response must be an object"
             )
-        reported = entry.get("errors") if isinstance(entry.get("errors"), dict) else {}
+        reported = entry.get("errors")
+        if not isinstance(reported, dict):
+            reported = {}
         errors = {
             str(key)[:64]: neutral_text(str(value))[:_DEAD_ERROR_LENGTH]
             for key, value in list(reported.items())[:_DEAD_ERROR_KEYS]
