@@ -3,6 +3,7 @@
 from webapp.alerts.models import Alert, Case, CaseEvent
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.auth.models import User, user_units
+from webapp.flags.models import FlagReview
 from webapp.kiosk.models import Kiosk
 from webapp.officials.models import Official, OfficialMove, OfficialReview
 from webapp.reports.models import Report
@@ -17,6 +18,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseEvent",
+    "FlagReview",
     "Kiosk",
     "Official",
     "OfficialMove",

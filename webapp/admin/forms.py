@@ -144,3 +144,14 @@ class ReplayForm(Form):
 class DismissForm(Form):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     dismiss = SubmitField(_l("Dismiss"))
+
+
+class FlagReviewForm(Form):
+    """Confirm or clear one flagged response; the buttons carry the decision."""
+
+    decision = SelectField(
+        _l("Decision"),
+        choices=[("confirmed", _l("Confirm")), ("cleared", _l("Clear"))],
+        validators=[DataRequired()],
+    )
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
