@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Length,
     NumberRange,
@@ -149,9 +150,7 @@ class DismissForm(Form):
 class FlagReviewForm(Form):
     """Confirm or clear one flagged response; the buttons carry the decision."""
 
-    decision = SelectField(
-        _l("Decision"),
-        choices=[("confirmed", _l("Confirm")), ("cleared", _l("Clear"))],
-        validators=[DataRequired()],
+    decision = StringField(
+        _l("Decision"), validators=[DataRequired(), AnyOf(("confirmed", "cleared"))]
     )
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
