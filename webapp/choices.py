@@ -43,6 +43,13 @@ FLAG_REASONS = Choices(
     ("burst", _l("burst of responses from one kiosk")),
     ("off_hours", _l("outside office hours")),
     ("replay", _l("replayed response")),
+    ("drift", _l("share of 5s far above this kiosk's own history")),
+)
+
+# What a reviewer decided about a flagged response (webapp/flags).
+FLAG_DECISIONS = Choices(
+    ("confirmed", _l("confirmed: left out of the figures")),
+    ("cleared", _l("cleared: counted in the figures")),
 )
 
 ROLES = Choices(
@@ -112,6 +119,8 @@ AUDIT_ACTIONS = Choices(
     ("contacts.purge", _l("expired follow-up contacts deleted")),
     ("contacts.delete", _l("follow-up contacts deleted on request")),
     ("contacts.rotate", _l("follow-up contacts re-encrypted with a new key")),
+    ("flag.review", _l("flagged response reviewed")),
+    ("responses.reflag", _l("flags recomputed")),
 )
 
 REPORT_KINDS = Choices(
@@ -154,6 +163,7 @@ CASE_STATUSES = Choices(
 
 KINDS: dict[str, Choices] = {
     "flag_reason": FLAG_REASONS,
+    "flag_decision": FLAG_DECISIONS,
     "role": ROLES,
     "kiosk_state": KIOSK_STATES,
     "unit_type": UNIT_TYPES,

@@ -53,6 +53,11 @@ class DefaultConfig:
     OFFICE_HOURS_START = "07:00"
     OFFICE_HOURS_END = "18:00"
     OFFICE_WEEKDAYS = (0, 1, 2, 3, 4, 5)  # Monday..Saturday morning service is common
+    # Drift (`flask responses reflag`, nightly): a kiosk's share of 5s on a local day, with at
+    # least this many answers on that day and in its previous FLAG_DRIFT_HISTORY_DAYS, far
+    # above that history (flags.stats: +10 points and z >= 3).
+    FLAG_DRIFT_MIN_N = 20
+    FLAG_DRIFT_HISTORY_DAYS = 30
 
     # Figures (SPEC section 4).
     MIN_N = 30

@@ -1,12 +1,13 @@
 """A fresh install that never ran `make` must still serve Vietnamese (issue 11)."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.conftest import make_app
+from tests.conftest import ROOT, make_app
 from webapp.extensions import babel
 
 SOURCE = Path(__file__).resolve().parents[2] / "translations"
@@ -64,3 +65,17 @@ def test_form_errors_are_vietnamese(seeded, client):
     page = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
     assert "Vui lòng điền mục này." in page
     assert "This field is required." not in page
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_catalogues_are_well_formed(language):
+    """Entries appended by parallel branches merge badly (a lost `msgstr` line glues two entries;
+    the same msgid twice keeps only one translation): read strictly, no msgid twice."""
+    from babel.messages.pofile import read_po
+
+    path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        read_po(handle, abort_invalid=True)
+    keys = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', path.read_text("utf-8"), re.M)
+    duplicates = {key for key in keys if keys.count(key) > 1}
+    assert not duplicates, duplicates

@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Length,
     NumberRange,
@@ -151,3 +152,12 @@ class ReplayForm(Form):
 class DismissForm(Form):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     dismiss = SubmitField(_l("Dismiss"))
+
+
+class FlagReviewForm(Form):
+    """Confirm or clear one flagged response; the buttons carry the decision."""
+
+    decision = StringField(
+        _l("Decision"), validators=[DataRequired(), AnyOf(("confirmed", "cleared"))]
+    )
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp.audit.models import AuditEvent
 from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
-from webapp.choices import CASE_STATUSES, LANGUAGES, REPORT_KINDS, UNIT_TYPES
+from webapp.choices import CASE_STATUSES, FLAG_REASONS, LANGUAGES, REPORT_KINDS, UNIT_TYPES
 from webapp.choices import ROLES as ROLE_CHOICES
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
@@ -384,6 +384,11 @@ DETAIL_LABELS = {
     "owner": _l("owner"),
     "due_on": _l("due date"),
     "action_taken": _l("what was done"),
+    "reasons": _l("flag reasons"),
+    "counted": _l("counted in the figures"),
+    "responses": _l("responses"),
+    "changed": _l("changed"),
+    "flagged": _l("flagged"),
 }
 DETAIL_VALUES = {
     "pin": {"set": _l("set"), "removed": _l("removed")},
@@ -391,6 +396,7 @@ DETAIL_VALUES = {
     "decision": {
         "confirmed": _l("confirmed: excluded from the figure"),
         "dismissed": _l("dismissed: kept in the figure"),
+        "cleared": _l("cleared: counted in the figures"),
     },
 }
 
@@ -423,6 +429,9 @@ def _detail_value(key: str, value, units: dict[str, Unit], locale: str) -> str:
         return UNIT_TYPES.label(value)
     if key == "kind":
         return REPORT_KINDS.label(value)
+    if key == "reasons":
+        codes = value if isinstance(value, list) else [value]
+        return ", ".join(FLAG_REASONS.label(str(code)) for code in codes)
     if key == "locale":
         return LANGUAGES.label(value)
     if key == "period":

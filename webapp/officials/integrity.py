@@ -9,12 +9,12 @@ ones, see figures.confirmed_exclusions); a dismissed one keeps them. Every decis
 The rule: in the period the official has at least min-n answers, and their share of 5s is at
 least MARGIN above both their own previous twelve months and the unit's other officials in the
 period, with a two-proportion z of at least Z_LIMIT against each comparison that has min-n
-answers (a comparison with fewer is skipped; with neither, no judgement is made).
+answers (a comparison with fewer is skipped; with neither, no judgement is made). The test
+itself is flags.stats.rises_above, shared with the kiosk drift rule.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +26,7 @@ from webapp.audit.services import record
 from webapp.dashboard import figures
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.flags.stats import Proportion, rises_above
 from webapp.formatting import count, percent
 from webapp.officials.models import Official, OfficialReview
 from webapp.periods import Period
@@ -33,19 +34,7 @@ from webapp.responses import rollups
 from webapp.responses.models import AnswerCount
 from webapp.units.models import Unit
 
-MARGIN = 0.10  # ten percentage points of 5s
-Z_LIMIT = 3.0
 DECISIONS = ("confirmed", "dismissed")
-
-
-@dataclass
-class Proportion:
-    fives: int
-    n: int
-
-    @property
-    def share(self) -> float | None:
-        return self.fives / self.n if self.n else None
 
 
 @dataclass
@@ -93,15 +82,6 @@ class Suspect:
         return " ".join(parts) + "."
 
 
-def z_score(a: Proportion, b: Proportion) -> float:
-    """Two-proportion z (pooled); 0 when either side is empty or the pool is degenerate."""
-    if not a.n or not b.n:
-        return 0.0
-    pooled = (a.fives + b.fives) / (a.n + b.n)
-    spread = math.sqrt(pooled * (1 - pooled) * (1 / a.n + 1 / b.n))
-    return 0.0 if spread == 0 else ((a.share or 0) - (b.share or 0)) / spread
-
-
 def _months_before(period: Period, months: int = 12) -> date:
     day = period.first_day
     year, month = day.year, day.month - months
@@ -143,9 +123,7 @@ def _is_suspicious(own: Proportion, history: Proportion, unit: Proportion, minim
     comparisons = [p for p in (history, unit) if p.n >= minimum and p.share is not None]
     if not comparisons:
         return False
-    return all(
-        own.share - (p.share or 0) >= MARGIN and z_score(own, p) >= Z_LIMIT for p in comparisons
-    )
+    return all(rises_above(own, p) for p in comparisons)
 
 
 def suspicious_officials(units: list[Unit], period: Period) -> list[Suspect]:

@@ -1,9 +1,10 @@
-"""`flask responses export` and `flask responses rebuild-rollups`."""
+"""`flask responses export`, `rebuild-rollups` and `reflag`."""
 
 import click
 from flask.cli import AppGroup
 
 from webapp.cli_utils import commit_or_fail, period_or_fail, unit_or_fail
+from webapp.flags.services import reflag
 from webapp.responses.export import VARIANTS, export_lines
 from webapp.responses.rollups import rebuild_rollups, rollup_differences
 
@@ -57,3 +58,21 @@ def rebuild_rollups_command(unit_slug: str | None, check: bool) -> None:
     read, written = rebuild_rollups(unit_ids)
     commit_or_fail("rebuilding the rollups")
     click.echo(f"rollups rebuilt: {read} responses counted into {written} rows")
+
+
+@responses_cli.command("reflag")
+@click.option("--period", required=True, help="2024, 2024-Q2, 2024-04 or last-month.")
+@click.option("--unit", "unit_slugs", multiple=True, help="Only this unit (repeatable).")
+def reflag_command(period: str, unit_slugs: tuple[str, ...]) -> None:
+    """Recompute the period's integrity flags with the current rules and configuration.
+
+    Burst, off-hours and replay as at ingest, plus drift (a kiosk's share of 5s far above its
+    own last 30 days), which only this command judges: run it nightly from cron, next to
+    `flask alerts run`, and after changing a rule's setting (office hours, burst limits).
+    Reviewed responses keep their decision; the figures' counts follow in the same commit.
+    """
+    selected = period_or_fail(period)
+    units = [unit_or_fail(slug) for slug in unit_slugs] or None
+    result = reflag(selected, units)
+    commit_or_fail("reflag")
+    click.echo(result.line())

@@ -10,12 +10,10 @@ difference is a conflict: audited and quarantined).
 Operations here flush but never commit: the view commits once per request.
 """
 
-import bisect
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -27,6 +25,7 @@ from webapp.contacts.services import NewContact, store_contacts
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import db
+from webapp.flags import rules as flag_rules
 from webapp.kiosk.models import Kiosk
 from webapp.officials.services import serving_codes
 from webapp.responses.models import QuarantinedResponse, Response
@@ -45,9 +44,6 @@ from webapp.sync.validation import (
 )
 from webapp.units.models import ProcedureDomain
 
-FLAG_BURST = "burst"
-FLAG_OFF_HOURS = "off_hours"
-FLAG_REPLAY = "replay"
 CONFLICT_MESSAGE = "a different response with this id is already stored"
 
 
@@ -165,37 +161,17 @@ class _Candidate:
     flags: list[str] = field(default_factory=list)
 
 
-def _office_hours(config: Mapping) -> tuple[time, time, frozenset[int], ZoneInfo]:
-    start = time.fromisoformat(str(config["OFFICE_HOURS_START"]))
-    end = time.fromisoformat(str(config["OFFICE_HOURS_END"]))
-    weekdays = frozenset(int(day) for day in config["OFFICE_WEEKDAYS"])
-    return start, end, weekdays, ZoneInfo(config["TIMEZONE"])
-
-
-def _replay_signature(version_id, started, submitted, answers_text) -> tuple:
-    return (version_id, started, submitted, answers_text)
-
-
 def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config) -> None:
-    """Set the flags of the new responses of a batch.
+    """Set the per-response flags of the new responses of a batch (webapp.flags.rules).
 
-    - burst: counting this response, more than FLAG_BURST_COUNT responses of this kiosk (stored
-      plus this batch) have a corrected submission time in the FLAG_BURST_SECONDS ending at it;
-    - off_hours: its corrected local time (TIMEZONE) is outside OFFICE_HOURS_START..END or its
-      weekday is not in OFFICE_WEEKDAYS (0 = Monday);
-    - replay: another response of this kiosk, with another id, has the same survey version,
-      the same answers and the same device started/submitted times to the microsecond. A real
-      citizen cannot produce that (cooldown, clock); a re-sent or scripted copy does. The copy
-      arriving later is flagged, the first one is not. Stored copies are looked for among
-      responses whose corrected time is within CLOCK_SKEW_TOLERANCE_SECONDS of it.
+    The kiosk's stored responses around them count too: those whose corrected time is within
+    the burst window before the batch or CLOCK_SKEW_TOLERANCE_SECONDS around it. Drift is not
+    judged here (a month of history per request); `flask responses reflag` does it nightly.
     """
     if not candidates:
         return
-    burst_count = int(config["FLAG_BURST_COUNT"])
-    burst_window = timedelta(seconds=int(config["FLAG_BURST_SECONDS"]))
-    replay_window = timedelta(seconds=int(config["CLOCK_SKEW_TOLERANCE_SECONDS"]))
-    start, end, weekdays, zone = _office_hours(config)
-
+    burst_window = flag_rules.burst_window(config)
+    replay_window = flag_rules.replay_window(config)
     times = [c.submitted_at for c in candidates]
     low = min(times) - max(burst_window, replay_window)
     high = max(times) + replay_window
@@ -203,37 +179,35 @@ def _flag(kiosk: Kiosk, candidates: list[_Candidate], version_ids: dict, config)
     window = {"unit_id": kiosk.unit_id, "kiosk_id": kiosk.id, "low": low, "high": high}
     stored = db.session.execute(_statements().window, window).all()
     stored_ids = {row.id for row in stored}
-    seen_signatures = {
-        _replay_signature(
-            row.survey_version_id,
-            row.device_started_at,
-            row.device_submitted_at,
-            answers_key(row.answers),
+    earlier = [
+        flag_rules.Subject(
+            row.submitted_at,
+            flag_rules.replay_signature(
+                row.survey_version_id,
+                row.device_started_at,
+                row.device_submitted_at,
+                answers_key(row.answers),
+            ),
         )
         for row in stored
-    }
+    ]
     fresh = [c for c in candidates if c.item.id not in stored_ids]
-    all_times = sorted([row.submitted_at for row in stored] + [c.submitted_at for c in fresh])
-
-    for candidate in fresh:
-        item, moment = candidate.item, candidate.submitted_at
-        in_window = bisect.bisect_right(all_times, moment) - bisect.bisect_left(
-            all_times, moment - burst_window
+    subjects = [
+        flag_rules.Subject(
+            c.submitted_at,
+            flag_rules.replay_signature(
+                version_ids[c.item.version_key],
+                c.item.device_started_at,
+                c.item.device_submitted_at,
+                answers_key(c.item.answers),
+            ),
         )
-        if in_window > burst_count:
-            candidate.flags.append(FLAG_BURST)
-        local = moment.astimezone(zone)
-        if local.weekday() not in weekdays or not start <= local.time() < end:
-            candidate.flags.append(FLAG_OFF_HOURS)
-        signature = _replay_signature(
-            version_ids[item.version_key],
-            item.device_started_at,
-            item.device_submitted_at,
-            answers_key(item.answers),
-        )
-        if signature in seen_signatures:
-            candidate.flags.append(FLAG_REPLAY)
-        seen_signatures.add(signature)
+        for c in fresh
+    ]
+    for candidate, flags in zip(
+        fresh, flag_rules.response_flags(subjects, config, earlier), strict=True
+    ):
+        candidate.flags.extend(flags)
 
 
 # --- storing ----------------------------------------------------------------------------------
