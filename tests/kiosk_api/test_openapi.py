@@ -28,7 +28,14 @@ CONFIG = schemathesis.Config.from_dict(
             },
             {
                 "include-name": "POST /api/v1/sync",
-                "checks": {"positive_data_acceptance": {"expected-statuses": [200, 400]}},
+                "checks": {
+                    "positive_data_acceptance": {"expected-statuses": [200, 400]},
+                    # A malformed *item* is refused inside a 200, in the reply's `rejected`
+                    # list with its errors (SPEC 9: one bad response must not block the
+                    # batch); the check only sees the status. The envelope's own refusals
+                    # (400/413) are covered by tests/kiosk_api/test_sync.py.
+                    "negative_data_rejection": {"enabled": False},
+                },
             },
         ],
     }

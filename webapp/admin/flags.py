@@ -12,6 +12,7 @@ from webapp.admin import services
 from webapp.admin.common import READ, bp
 from webapp.admin.forms import FlagReviewForm
 from webapp.choices import FLAG_DECISIONS, FLAG_REASONS
+from webapp.dashboard.services import default_period, period_choices
 from webapp.extensions import db
 from webapp.flags import services as flag_services
 from webapp.paging import page_number
@@ -55,6 +56,7 @@ def _page(form=None, failed=None, status=200):
         args=args,
         units=services.all_units(),
         reasons=FLAG_REASONS.choices(),
+        period_choices=period_choices(chosen.period or default_period()),
         decisions=FLAG_DECISIONS,
         form=form or FlagReviewForm(),
         failed=failed,
