@@ -24,6 +24,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.conftest import DATABASE_URL, IS_POSTGRES, ROOT, free_port, gunicorn_server
 from webapp.periods import current_period
@@ -115,6 +116,8 @@ def test_a_fresh_clone_serves_a_vietnamese_report_without_make(tmp_path):
                 "HAILONG_INSTANCE_PATH": str(instance),
                 "FLASK_PRODUCTION": "true",
                 "FLASK_SECRET_KEY": SECRET,
+                # Production refuses to start without the key of the contacts at rest.
+                "FLASK_CONTACT_KEY": Fernet.generate_key().decode(),
                 # Plain HTTP on loopback; everything else as in production.
                 "FLASK_SESSION_COOKIE_SECURE": "false",
                 "FLASK_REMEMBER_COOKIE_SECURE": "false",
