@@ -30,6 +30,7 @@ from webapp.alerts.services import CaseChange, record_findings, update_case
 from webapp.audit.services import record
 from webapp.choices import KINDS, LANGUAGES
 from webapp.extensions import db
+from webapp.flags.services import review as flag_review
 from webapp.kiosk.services import revoke_kiosk
 from webapp.officials.services import create_official
 from webapp.reports.models import Report
@@ -56,6 +57,7 @@ EXTRA_QUERIES = {
     "dashboard.overview": ["?period=2025-Q1", "?period=2025", "?period=2025-02", "?period=bad"],
     "dashboard.unit": ["?period=2025-Q1", "?period=2025-02"],
     "admin.audit": ["?page=2", "?action=auth.login", "?unit=no-such-unit"],
+    "admin.flags": ["?decided=yes", "?reason=drift", "?period=2025-Q1", "?reason=bad"],
     "kiosk.enroll_page": ["?code=AAAA-AAAA"],
 }
 
@@ -318,6 +320,19 @@ AUDIT_SHAPES = {
     "kiosk.create": ("kiosk:1", {"name": "Quầy 1"}),
     "quarantine.replay": ("quarantine:1", {"stored": "accepted", "note": "đã sửa"}),
     "quarantine.dismiss": ("quarantine:1", {"reason": "phiếu thử"}),
+    "flag.review": (
+        "response:0190a0b0-0000-7000-8000-000000000000",
+        {
+            "decision": "cleared",
+            "reasons": ["burst", "drift"],
+            "reason": "khách thật",
+            "counted": True,
+        },
+    ),
+    "responses.reflag": (
+        None,
+        {"period": "2025-02", "units": [OWN_UNIT], "responses": 9, "changed": 2, "flagged": 1},
+    ),
     "overview.export": ("2025-Q1", {"unit_type": "preschool", "format": "xlsx"}),
     "responses.export": (OWN_UNIT, {"period": "2025-Q1"}),
     "report.generate": (
@@ -398,6 +413,7 @@ def world(seeded):
         school = kiosk_for(school_slug) if school_slug else None
         add_responses(enrolled, [5, 5, 4, 3, 1, 2, 5, 4])
         add_responses(enrolled, [5, 1], flagged=True, flags=["burst", "off_hours", "replay"])
+        drifted = add_responses(enrolled, [5, 5], flagged=True, flags=["drift"])
         now = datetime.now(UTC) - timedelta(hours=2)
         add_responses(enrolled, [5, 4, 2, 5], at=now)
         if school is not None:
@@ -422,6 +438,8 @@ def world(seeded):
         )
         db.session.add_all([report, held, done])
         db.session.flush()
+        flag_review(drifted[0], "cleared", "khách thật", None)
+        flag_review(drifted[1], "confirmed", "bấm thử", None)
         # A case of every rule (the alerts carry the details each rule records), one resolved.
         alerts = record_findings(
             [Finding(code, unit.id, "crawl", ALERT_DETAILS[code]) for code in RULES]
@@ -449,6 +467,7 @@ def world(seeded):
             "official_id": official.id,
             "public_id": report.public_id or "x",
             "case_id": alerts[0].case_id,
+            "response_id": drifted[1],
         }
 
 
