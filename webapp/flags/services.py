@@ -42,19 +42,7 @@ from webapp.units.models import Unit
 # Every reason in the order the rules give them.
 ORDER = (*rules.PER_RESPONSE, rules.DRIFT)
 REASON_MAX = 500
-_COUNT_COLUMNS = (
-    Response.id,
-    Response.unit_id,
-    Response.kiosk_id,
-    Response.survey_version_id,
-    Response.submitted_at,
-    Response.overall,
-    Response.domain_code,
-    Response.flagged,
-    Response.flags,
-    Response.answers,
-    Response.official_id,
-)
+_COUNT_COLUMNS = (Response.id, *rollups.ROW_COLUMNS, Response.official_id)
 
 
 class FlagReviewError(ValueError):

@@ -224,7 +224,8 @@ def add_to_rollups(
     return write_counts(count_rows(rows, kinds, _zone()))
 
 
-_ROW_COLUMNS = (
+# What count_rows reads of a response (official_id comes apart: see _official_column).
+ROW_COLUMNS = (
     Response.unit_id,
     Response.kiosk_id,
     Response.survey_version_id,
@@ -248,9 +249,7 @@ def _official_column(session):
 
 def _stream_counts(unit_ids: list[int] | None, sink, session) -> int:
     """Count the stored responses (of these units), handing full Counters to `sink`."""
-    query = select(*_ROW_COLUMNS, _official_column(session)).execution_options(
-        yield_per=STREAM_ROWS
-    )
+    query = select(*ROW_COLUMNS, _official_column(session)).execution_options(yield_per=STREAM_ROWS)
     if unit_ids is not None:
         query = query.where(Response.unit_id.in_(unit_ids))
     kinds = question_kinds(session.scalars(select(SurveyVersion.id)), session)
