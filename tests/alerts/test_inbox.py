@@ -45,8 +45,10 @@ def test_unread_counts_are_per_person(seeded, alerts):
     first_case, second_case = alerts
     a, b = client_for(seeded, "a@tandinh.vn"), client_for(seeded, "b@tandinh.vn")
     page = a.get("/alerts").get_data(as_text=True)
-    assert badge(page) == 2 and page.count("data-unread") >= 3  # badge + 2 rows
-    assert "Cảnh báo" in page and "Đánh dấu đã đọc tất cả" in page
+    assert badge(page) == 2
+    assert page.count("data-unread") >= 3
+    assert "Cảnh báo" in page
+    assert "Đánh dấu đã đọc tất cả" in page
     assert a.get(f"/cases/{first_case}").status_code == 200
     assert badge(a.get("/alerts").get_data(as_text=True)) == 1
     assert badge(b.get("/alerts").get_data(as_text=True)) == 2  # b has read nothing
@@ -55,7 +57,9 @@ def test_unread_counts_are_per_person(seeded, alerts):
 
     assert a.post("/alerts/read").status_code == 302
     page = a.get("/alerts").get_data(as_text=True)
-    assert badge(page) == 0 and "data-unread " not in page and "data-unread>" not in page
+    assert badge(page) == 0
+    assert "data-unread " not in page
+    assert "data-unread>" not in page
     assert a.post("/alerts/read").status_code == 302  # again: nothing left, no error
     assert badge(b.get("/alerts").get_data(as_text=True)) == 2
     assert f"/cases/{second_case}" in page
@@ -64,7 +68,8 @@ def test_unread_counts_are_per_person(seeded, alerts):
 def test_another_units_manager_sees_nothing_of_it(seeded, alerts):
     c = client_for(seeded, "c@saigon.vn")
     page = c.get("/alerts").get_data(as_text=True)
-    assert badge(page) == 0 and "data-alert=" not in page
+    assert badge(page) == 0
+    assert "data-alert=" not in page
     assert c.get(f"/cases/{alerts[0]}").status_code == 403
     c.post("/alerts/read")
     # c marking "all" read marks only what c sees: a's alerts stay unread.

@@ -37,9 +37,7 @@ def people(seeded):
         db.session.commit()
 
 
-def test_each_unit_gets_its_own_signed_pdf_and_the_office_gets_the_summary(
-    people, smtp, tmp_path
-):
+def test_each_unit_gets_its_own_signed_pdf_and_the_office_gets_the_summary(people, smtp, tmp_path):
     port, inbox = smtp
     app = make_app(
         MAIL_SERVER="127.0.0.1",
@@ -75,11 +73,14 @@ def test_each_unit_gets_its_own_signed_pdf_and_the_office_gets_the_summary(
         )
     for address in ("chutich@tandinh.vn", "phochutich@tandinh.vn"):
         message = by_recipient[(address,)]
-        assert message["Subject"] == "[Hài Lòng] Báo cáo mức độ hài lòng Quý I/2025: Phường Tân Định"
+        assert (
+            message["Subject"] == "[Hài Lòng] Báo cáo mức độ hài lòng Quý I/2025: Phường Tân Định"
+        )
         (pdf,) = pdfs_of(message)
         assert pdf.get_filename() == f"tan-dinh-{PERIOD}.pdf"
         data = pdf.get_content()
-        assert data.startswith(b"%PDF") and data == ward_file
+        assert data.startswith(b"%PDF")
+        assert data == ward_file
         body = text_of(message)
         assert "báo cáo mức độ hài lòng đã ký số của Phường Tân Định, Quý I/2025" in body
         assert f"https://hailong.q1.vn/verify/{public_id}" in body
@@ -104,7 +105,8 @@ def test_without_a_server_mails_are_eml_files_and_unmanaged_units_are_named(peop
     assert result.exit_code == 0, result.output
     assert "mail: ben-thanh has no manager, not sent" in result.output
     written = [line for line in result.output.splitlines() if " written to " in line]
-    assert len(written) == 2 and all(line.startswith("mail: tan-dinh ") for line in written)
+    assert len(written) == 2
+    assert all(line.startswith("mail: tan-dinh ") for line in written)
     paths = [line.split(" written to ", 1)[1] for line in written]
     for path in paths:
         with open(path, "rb") as handle:
