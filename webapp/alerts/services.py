@@ -188,12 +188,15 @@ def _insert_reads(user, alerts_query) -> int:
     source = alerts_query.with_only_columns(
         literal(user.id), Alert.id, literal(utcnow(), AlertRead.__table__.c.read_at.type)
     ).order_by(None)
-    result = db.session.execute(
+    # RETURNING counts what was inserted: psycopg's rowcount of INSERT … SELECT … ON CONFLICT
+    # is 0 even when rows went in.
+    inserted = db.session.scalars(
         dialect.insert(AlertRead)
         .from_select(["user_id", "alert_id", "read_at"], source)
         .on_conflict_do_nothing()
-    )
-    return max(int(getattr(result, "rowcount", 0) or 0), 0)
+        .returning(AlertRead.alert_id)
+    ).all()
+    return len(inserted)
 
 
 def mark_all_read(user) -> int:
