@@ -110,6 +110,9 @@ class DefaultConfig:
     REPORT_SIGNERS: dict[str, str] = {}
     # When District 1's bodies ceased (the 2025 reform); default from the packaged data.
     DISTRICT_DISSOLVED_ON: str | None = None
+    # `flask reports build --mail` sends the district summary also to these addresses (the
+    # district office); FLASK_REPORT_SUMMARY_RECIPIENTS="a@q1.vn,b@q1.vn" (comma separated).
+    REPORT_SUMMARY_RECIPIENTS: list[str] | str = []
     SIGNING_P12_PATH: str | None = None
     SIGNING_P12_PASSWORD: str | None = None
     TIMESTAMP_URL: str | None = None

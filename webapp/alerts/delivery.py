@@ -33,12 +33,24 @@ def _ancestors(unit: Unit) -> set[int]:
     return ids
 
 
+def managers_of(unit_ids: set[int]) -> list[User]:
+    """Active managers bound to any of the units, by e-mail (also the scheduled reports')."""
+    users = db.session.scalars(
+        select(User).where(User.active.is_(True), User.role == "manager").order_by(User.email)
+    ).all()
+    return [u for u in users if any(b.id in unit_ids for b in u.units)]
+
+
 def recipients_for(unit: Unit) -> list[User]:
     """Active managers bound to the unit or to a unit above it; else the active admins."""
-    above = _ancestors(unit)
-    users = db.session.scalars(select(User).where(User.active.is_(True))).all()
-    managers = [u for u in users if u.role == "manager" and any(b.id in above for b in u.units)]
-    return managers or [u for u in users if u.role == "admin"]
+    managers = managers_of(_ancestors(unit))
+    if managers:
+        return managers
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True), User.role == "admin").order_by(User.email)
+        )
+    )
 
 
 def case_url(alert: Alert) -> str:

@@ -19,3 +19,9 @@ class CaseForm(Form):
         super().__init__(*args, **kwargs)
         self.status.choices = CASE_STATUSES.choices()
         self.owner.choices = [("", _l("nobody yet")), *((str(u.id), u.email) for u in owners)]
+
+
+class MarkAllReadForm(Form):
+    """The inbox's "mark all read" button: no fields, only the CSRF token."""
+
+    submit = SubmitField(_l("Mark all as read"))

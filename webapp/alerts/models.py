@@ -76,3 +76,15 @@ class CaseEvent(Model):
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+class AlertRead(Model):
+    """That one user has read one alert (opened it or its case, or marked all read). An alert
+    the user may see without a row here is unread for them: the inbox's unread count is one
+    anti-join, and each person's reading leaves the others' counts alone."""
+
+    __tablename__ = "alert_reads"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), primary_key=True, index=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

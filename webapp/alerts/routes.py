@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from webapp.access import allow, can_see_unit, require_unit_access
 from webapp.alerts import services, views
-from webapp.alerts.forms import CaseForm
+from webapp.alerts.forms import CaseForm, MarkAllReadForm
 from webapp.alerts.models import Case
 from webapp.auth.models import User
 from webapp.choices import ALERT_RULES, CASE_STATUSES
@@ -87,6 +87,34 @@ def cases():
     )
 
 
+@bp.get("/alerts")
+@allow("admin", "manager", "auditor")
+def inbox():
+    rows, total = services.inbox(current_user, LIST_LIMIT)
+    return render_template(
+        "alerts/inbox.html",
+        rows=rows,
+        total=total,
+        limit=LIST_LIMIT,
+        unread=services.unread_count(current_user),
+        form=MarkAllReadForm(),
+        explain=views.explain,
+        rules=ALERT_RULES,
+        locale=_locale(),
+    )
+
+
+@bp.post("/alerts/read")
+@allow("admin", "manager", "auditor")
+def mark_all_read():
+    """Marks the user's own alerts read; auditors too (it changes nothing but their inbox)."""
+    # CSRFProtect refuses a POST without a valid token before this view runs (400).
+    services.mark_all_read(current_user)
+    db.session.commit()
+    flash(_("All alerts are marked as read."), "info")
+    return redirect(url_for(".inbox"))
+
+
 def _case_or_404(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:
@@ -116,6 +144,9 @@ def _render_case(case: Case, form: CaseForm, status: int = 200):
 @allow("admin", "manager", "auditor")
 def case_detail(case_id: int):
     case = _case_or_404(case_id)
+    # Opening the case reads its alerts for this person (their own inbox state, not the case's).
+    if services.mark_case_read(current_user, case):
+        db.session.commit()
     form = CaseForm(owners=services.owner_candidates(case))
     form.status.data = case.status
     form.owner.data = str(case.owner_user_id or "")
@@ -156,16 +187,18 @@ def case_update(case_id: int):
     return redirect(url_for(".case_detail", case_id=case.id))
 
 
+def _sees_alerts() -> bool:
+    return current_user.is_authenticated and current_user.role in ("admin", "manager", "auditor")
+
+
 def nav_globals() -> dict:
-    """`open_case_count()` for the navigation: open cases the signed-in user can see."""
+    """For the navigation: `open_case_count()`, open cases the signed-in user can see, and
+    `unread_alert_count()`, the alerts they have not read yet."""
 
     def open_case_count() -> int:
-        if not current_user.is_authenticated or current_user.role not in (
-            "admin",
-            "manager",
-            "auditor",
-        ):
-            return 0
-        return services.open_count(current_user)
+        return services.open_count(current_user) if _sees_alerts() else 0
 
-    return {"open_case_count": open_case_count}
+    def unread_alert_count() -> int:
+        return services.unread_count(current_user) if _sees_alerts() else 0
+
+    return {"open_case_count": open_case_count, "unread_alert_count": unread_alert_count}

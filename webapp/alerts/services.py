@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, literal, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from webapp.access import visible_unit_ids
 from webapp.alerts import rules
-from webapp.alerts.models import Alert, Case, CaseEvent
+from webapp.alerts.models import Alert, AlertRead, Case, CaseEvent
 from webapp.audit.services import record
 from webapp.auth.models import User
 from webapp.choices import CASE_STATUSES
@@ -135,6 +136,77 @@ def counts_by_unit(user, today: date) -> dict[int, dict[str, int]]:
         if case.overdue_on(today):
             row["overdue"] += 1
     return counts
+
+
+# --- the inbox: which alerts each person has read -----------------------------------------
+
+
+def visible_alerts(user):
+    """A select of the alerts the user may see (managers: their units and those below)."""
+    query = select(Alert)
+    ids = visible_unit_ids(user)
+    if ids is not None:
+        query = query.where(Alert.unit_id.in_(sorted(ids)))
+    return query
+
+
+def _unread_condition(user):
+    read = select(AlertRead.alert_id).where(
+        AlertRead.user_id == user.id, AlertRead.alert_id == Alert.id
+    )
+    return ~read.exists()
+
+
+def unread_count(user) -> int:
+    """The user's unread alerts in one query (an anti-join on the (user, alert) key)."""
+    ids = visible_unit_ids(user)
+    query = select(func.count(Alert.id)).where(_unread_condition(user))
+    if ids is not None:
+        query = query.where(Alert.unit_id.in_(sorted(ids)))
+    return int(db.session.scalar(query) or 0)
+
+
+def inbox(user, limit: int) -> tuple[list[tuple[Alert, bool]], int]:
+    """([(alert, unread)] newest first, at most `limit`; how many the user may see)."""
+    query = (
+        visible_alerts(user)
+        .add_columns(AlertRead.alert_id.is_(None))
+        .outerjoin(AlertRead, and_(AlertRead.alert_id == Alert.id, AlertRead.user_id == user.id))
+        .order_by(Alert.created_at.desc(), Alert.id.desc())
+    )
+    rows = [(alert, bool(unread)) for alert, unread in db.session.execute(query.limit(limit))]
+    total = db.session.scalar(
+        visible_alerts(user).with_only_columns(func.count(Alert.id)).order_by(None)
+    )
+    return rows, int(total or 0)
+
+
+def _insert_reads(user, alerts_query) -> int:
+    """Record `user` as having read the alerts `alerts_query` selects (ids), ignoring those
+    already read: ON CONFLICT DO NOTHING, so two tabs marking at once both succeed."""
+    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
+    source = alerts_query.with_only_columns(
+        literal(user.id), Alert.id, literal(utcnow(), AlertRead.__table__.c.read_at.type)
+    ).order_by(None)
+    # RETURNING counts what was inserted: psycopg's rowcount of INSERT … SELECT … ON CONFLICT
+    # is 0 even when rows went in.
+    inserted = db.session.scalars(
+        dialect.insert(AlertRead)
+        .from_select(["user_id", "alert_id", "read_at"], source)
+        .on_conflict_do_nothing()
+        .returning(AlertRead.alert_id)
+    ).all()
+    return len(inserted)
+
+
+def mark_all_read(user) -> int:
+    """Every alert the user may see is read now; returns how many were unread."""
+    return _insert_reads(user, visible_alerts(user).where(_unread_condition(user)))
+
+
+def mark_case_read(user, case: Case) -> int:
+    """Opening a case reads its alerts (the caller has checked the user may see the case)."""
+    return _insert_reads(user, select(Alert).where(Alert.case_id == case.id))
 
 
 # --- changing a case ------------------------------------------------------------------------

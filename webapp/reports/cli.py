@@ -40,7 +40,13 @@ def build_one(slug: str, period_code: str, locale: str, out_dir: str, force: boo
     tmp.replace(path)
     audit(report, unit, "report.download", cached=not result.generated, file=str(path))
     commit_or_fail(f"storing the report of {slug}")
-    return {"slug": slug, "path": str(path), "sha256": report.pdf_sha256, "new": result.generated}
+    return {
+        "slug": slug,
+        "path": str(path),
+        "sha256": report.pdf_sha256,
+        "new": result.generated,
+        "report_id": report.id,
+    }
 
 
 def _init_worker(app) -> None:
@@ -75,7 +81,14 @@ def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True)
 @click.option("--force", is_flag=True, help="Render and sign again even if unchanged.")
-def build_command(period_code, slugs, out_dir, lang, workers, force) -> None:
+@click.option(
+    "--mail",
+    "send",
+    is_flag=True,
+    help="E-mail each PDF to its unit's managers (the district summary also to "
+    "REPORT_SUMMARY_RECIPIENTS).",
+)
+def build_command(period_code, slugs, out_dir, lang, workers, force, send) -> None:
     """Write OUT/<unit>-<period>.pdf, signed, for each unit (unchanged ones from the archive)."""
     period = period_or_fail(period_code)
     slugs = [unit_or_fail(s).slug for s in slugs] or default_units()
@@ -114,8 +127,37 @@ def build_command(period_code, slugs, out_dir, lang, workers, force) -> None:
         else:
             state = "new" if r["new"] else "unchanged"
             click.echo(f"{r['path']}  sha256={r['sha256'][:16]}  {state}")
+    mail_failures = _mail_results([r for r in results if "error" not in r]) if send else 0
     if failed:
         raise click.ClickException(f"{len(failed)} of {len(results)} reports failed")
+    if mail_failures:
+        raise click.ClickException(f"{mail_failures} report mails failed")
+
+
+def _mail_results(results: list[dict]) -> int:
+    """Mail each built report (in this process, after the workers); one line per mail.
+    Returns how many mails failed."""
+    from webapp.reports.mailing import mail_report
+    from webapp.reports.models import Report
+
+    failures = 0
+    for r in sorted(results, key=lambda r: r["slug"]):
+        unit = unit_or_fail(r["slug"])
+        report = db.session.get(Report, r["report_id"])
+        if report is None:
+            raise click.ClickException(f"report of {r['slug']} vanished before mailing")
+        for outcome in mail_report(unit, report, Path(r["path"])):
+            who = f"{outcome.slug} {outcome.email}"
+            if outcome.email is None:
+                click.echo(f"mail: {outcome.slug} has no manager, not sent")
+            elif outcome.error or outcome.delivery is None:
+                failures += 1
+                click.echo(f"mail FAILED: {who}: {outcome.error}", err=True)
+            elif outcome.delivery.sent:
+                click.echo(f"mail: {who} sent")
+            else:
+                click.echo(f"mail: {who} written to {outcome.delivery.file}")
+    return failures
 
 
 @reports_cli.command("verify")
