@@ -31,7 +31,9 @@ def test_idle_auto_submit_then_reset_then_cooldown(seeded, runner, kiosk_server,
     expect(smiley).to_be_disabled()
     expect(page.locator("[data-cooldown]")).not_to_be_empty()
     expect(smiley).to_be_enabled(timeout=5000)
-    assert time.monotonic() - submitted >= 2.7
+    # `submitted` is when the test *saw* the thank-you screen, a few hundred ms after the kiosk
+    # showed it on a loaded machine (0.38 s once in CI); a skipped cooldown would give ~0.
+    assert time.monotonic() - submitted >= 2.0
     expect(page.locator("[data-cooldown]")).to_be_empty()
 
     expect(page.locator("[data-outbox-count]")).to_have_text("0")
