@@ -109,21 +109,20 @@ def run_rules(now: datetime | None = None, only: Iterable[str] | None = None) ->
 # --- who sees which cases -----------------------------------------------------------------
 
 
+def _in_visible_units(query, unit_column, user):
+    """`query` limited to the units the user may see (managers: theirs and those below)."""
+    ids = visible_unit_ids(user)
+    return query if ids is None else query.where(unit_column.in_(sorted(ids)))
+
+
 def visible_cases(user):
     """A select of the cases the user may see (managers: their units)."""
-    query = select(Case)
-    ids = visible_unit_ids(user)
-    if ids is not None:
-        query = query.where(Case.unit_id.in_(sorted(ids)))
-    return query
+    return _in_visible_units(select(Case), Case.unit_id, user)
 
 
 def open_count(user) -> int:
-    ids = visible_unit_ids(user)
     query = select(func.count(Case.id)).where(Case.status != "resolved")
-    if ids is not None:
-        query = query.where(Case.unit_id.in_(sorted(ids)))
-    return int(db.session.scalar(query) or 0)
+    return int(db.session.scalar(_in_visible_units(query, Case.unit_id, user)) or 0)
 
 
 def counts_by_unit(user, today: date) -> dict[int, dict[str, int]]:
@@ -143,11 +142,7 @@ def counts_by_unit(user, today: date) -> dict[int, dict[str, int]]:
 
 def visible_alerts(user):
     """A select of the alerts the user may see (managers: their units and those below)."""
-    query = select(Alert)
-    ids = visible_unit_ids(user)
-    if ids is not None:
-        query = query.where(Alert.unit_id.in_(sorted(ids)))
-    return query
+    return _in_visible_units(select(Alert), Alert.unit_id, user)
 
 
 def _unread_condition(user):
@@ -159,11 +154,8 @@ def _unread_condition(user):
 
 def unread_count(user) -> int:
     """The user's unread alerts in one query (an anti-join on the (user, alert) key)."""
-    ids = visible_unit_ids(user)
     query = select(func.count(Alert.id)).where(_unread_condition(user))
-    if ids is not None:
-        query = query.where(Alert.unit_id.in_(sorted(ids)))
-    return int(db.session.scalar(query) or 0)
+    return int(db.session.scalar(_in_visible_units(query, Alert.unit_id, user)) or 0)
 
 
 def inbox(user, limit: int) -> tuple[list[tuple[Alert, bool]], int]:
