@@ -5,7 +5,8 @@ refused (403) so that a forgotten rule fails closed. The route x role test matri
 `app.url_map` and reads the same declarations.
 
 Audiences: "public", "kiosk" (Bearer device token), and the user roles
-"admin", "manager", "auditor", "official" (one official's own results, /me only).
+"admin", "manager", "auditor", "official" (one official's own results, /me only),
+"surveyor" (the field app and its device token: webapp.field).
 Managers are further limited to their own units by
 `require_unit_access` inside the view, because the unit comes from the URL.
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
-AUDIENCES = frozenset({"public", "kiosk", "admin", "manager", "auditor", "official"})
+AUDIENCES = frozenset({"public", "kiosk", "admin", "manager", "auditor", "official", "surveyor"})
 ANY_USER = ("admin", "manager", "auditor")
 
 

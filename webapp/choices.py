@@ -57,6 +57,7 @@ ROLES = Choices(
     ("manager", _l("Unit manager")),
     ("auditor", _l("Auditor")),
     ("official", _l("Official (own results only)")),
+    ("surveyor", _l("Field surveyor (Fatherland Front, inspections)")),
 )
 
 KIOSK_STATES = Choices(

@@ -4,6 +4,7 @@ from webapp.alerts.models import Alert, Case, CaseEvent
 from webapp.audit.models import AuditChainHead, AuditEvent
 from webapp.auth.models import User, user_units
 from webapp.contacts.models import Contact
+from webapp.field.models import FieldResponse
 from webapp.flags.models import FlagReview
 from webapp.kiosk.models import Kiosk
 from webapp.officials.models import Official, OfficialMove, OfficialReview
@@ -20,6 +21,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "Contact",
+    "FieldResponse",
     "FlagReview",
     "Kiosk",
     "Official",

@@ -64,7 +64,7 @@ def test_users_create_prompts_for_the_password(seeded, runner):
         (
             ["x@example.vn", "--role", "admin", "--unit", "sai-gon"],
             GOOD_PASSWORD,
-            "Chỉ người quản lý",
+            "Chỉ người quản lý và điều tra viên",
         ),
         (["not-an-email", "--role", "admin"], GOOD_PASSWORD, "e-mail không hợp lệ"),
     ],

@@ -532,7 +532,7 @@ def test_a_busy_database_answers_503_with_retry_after_and_stores_nothing(
     def locked(*_args, **_kwargs):
         raise OperationalError("INSERT ...", {}, Exception("database is locked"))
 
-    monkeypatch.setattr(webapp.api.routes, "ingest_batch", locked)
+    monkeypatch.setattr(webapp.api.routes, "ingest_for_device", locked)
     reply = post(client, kiosk, batch([response_item()]))
 
     assert reply.status_code == 503

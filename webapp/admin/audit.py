@@ -12,6 +12,7 @@ from webapp.admin.common import READ, bp
 from webapp.admin.forms import DismissForm, ReplayForm
 from webapp.audit.services import verify_chain
 from webapp.extensions import db
+from webapp.field.ingest import ingest_for_device
 from webapp.formatting import current_locale
 from webapp.paging import page_number
 from webapp.responses.models import QuarantinedResponse
@@ -78,7 +79,11 @@ def quarantine_item(item_id: int):
                 replay_form.payload.errors = [_("This is not valid JSON.")]
             else:
                 errors = replay_quarantined(
-                    held, payload, current_user.id, replay_form.note.data or ""
+                    held,
+                    payload,
+                    current_user.id,
+                    replay_form.note.data or "",
+                    ingest=ingest_for_device,
                 )
                 if errors is None:
                     db.session.commit()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from webapp.audit.models import AuditEvent
 from webapp.audit.services import record
 from webapp.auth.models import ROLES, User
+from webapp.auth.services import UNIT_BOUND_ROLES
 from webapp.choices import CASE_STATUSES, FLAG_REASONS, LANGUAGES, REPORT_KINDS, UNIT_TYPES
 from webapp.choices import ROLES as ROLE_CHOICES
 from webapp.dbtypes import utcnow
@@ -248,7 +249,9 @@ def update_user(user: User, *, role: str, unit_slugs: list[str], active: bool, b
         raise ManagementError(_("Unknown unit."))
     if role == "manager" and not units:
         raise ManagementError(_("A manager must be bound to at least one unit."))
-    if role != "manager":
+    if role == "surveyor" and not units:
+        raise ManagementError(_("A surveyor must be bound to the units they survey."))
+    if role not in UNIT_BOUND_ROLES:
         units = []
     if user.id == by.id and (not active or role != "admin"):
         raise ManagementError(_("You cannot disable or demote your own account."))

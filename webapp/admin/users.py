@@ -8,7 +8,7 @@ from webapp.access import allow
 from webapp.admin import services
 from webapp.admin.common import READ, bp, chosen_unit, form_page, unit_choices
 from webapp.admin.forms import UserEditForm, UserForm
-from webapp.auth.services import AccountError, create_user
+from webapp.auth.services import UNIT_BOUND_ROLES, AccountError, create_user
 from webapp.choices import ROLES
 from webapp.extensions import db
 
@@ -26,7 +26,7 @@ def user_new():
     form.role.choices = ROLES.choices()
     form.units.choices = unit_choices()
     if form.validate_on_submit():
-        slugs = (form.units.data or []) if form.role.data == "manager" else []
+        slugs = (form.units.data or []) if form.role.data in UNIT_BOUND_ROLES else []
         units = [chosen_unit(s) for s in slugs]
         try:
             create_user(form.email.data, form.role.data, form.password.data, units)

@@ -170,7 +170,11 @@ def kiosk_silent(now: datetime) -> list[Finding]:
     is more than one working day of office time ago: a Sunday (no office day) does not count."""
     found = []
     kiosks = db.session.scalars(
-        select(Kiosk).where(Kiosk.enrolled_at.is_not(None), Kiosk.revoked_at.is_(None))
+        select(Kiosk).where(
+            Kiosk.enrolled_at.is_not(None),
+            Kiosk.revoked_at.is_(None),
+            Kiosk.surveyor_id.is_(None),  # a surveyor's phone is offline for days by design
+        )
     )
     limit = working_day_seconds()
     for kiosk in kiosks:

@@ -9,7 +9,10 @@ webapp.reports.verification.
 import hashlib
 
 from flask import Blueprint, current_app, g, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy.exc import OperationalError
+from wtforms.validators import ValidationError
 
 from webapp.access import allow
 from webapp.api.kiosk_config import config_etag, kiosk_config
@@ -17,9 +20,11 @@ from webapp.api.openapi import openapi_document
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import csrf, db, limiter
+from webapp.field.devices import field_config, issue_field_token
+from webapp.field.ingest import ingest_for_device
 from webapp.kiosk.services import enroll
 from webapp.reports.verification import verification_reply
-from webapp.sync.services import ingest_batch, iso, note_kiosk_seen, quarantine_dead_letters
+from webapp.sync.services import iso, note_kiosk_seen, quarantine_dead_letters
 from webapp.sync.validation import parse_dead_letters, parse_envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -96,6 +101,8 @@ def enroll_kiosk():
 @bp.get("/kiosk/config")
 @allow("kiosk")
 def config():
+    if g.kiosk.is_field_device:
+        raise APIError(403, "forbidden", "a field device reads /api/v1/field/config")
     body = kiosk_config(g.kiosk)
     # Weak ETag: server_time differs on every reply, the config itself is what is compared.
     etag = config_etag(body)
@@ -119,7 +126,7 @@ def sync():
     config = current_app.config
     raw = _bounded_body(int(config["SYNC_MAX_BYTES"]))
     envelope = parse_envelope(raw, int(config["SYNC_MAX_RESPONSES"]))
-    result = ingest_batch(g.kiosk, envelope)
+    result = ingest_for_device(g.kiosk, envelope)
     note_kiosk_seen(g.kiosk, request.headers, envelope.kiosk_facts)
     db.session.commit()
     return jsonify(result.as_json())
@@ -135,6 +142,36 @@ def hand_over_dead_letters():
     held = quarantine_dead_letters(g.kiosk, items)
     db.session.commit()
     return jsonify(held=held)
+
+
+@bp.post("/field/token")
+@allow("surveyor")
+@limiter.limit(_enroll_limit)
+def field_token():
+    # The API blueprint is exempt from CSRF (token-authenticated); this route is the one
+    # that a browser session authorises, so it checks the session's CSRF token itself.
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except ValidationError:
+        raise APIError(
+            400, "csrf", "send the page's CSRF token in the X-CSRFToken header"
+        ) from None
+    device, token = issue_field_token(current_user, request.headers.get("User-Agent", ""))
+    db.session.commit()
+    return jsonify(token=token, device={"id": device.id, "name": device.name})
+
+
+@bp.get("/field/config")
+@allow("kiosk")
+def field_configuration():
+    body = field_config(g.kiosk)
+    note_kiosk_seen(g.kiosk, request.headers)
+    db.session.commit()
+    body["server_time"] = iso(utcnow())
+    reply = jsonify(body)
+    reply.headers["Cache-Control"] = "no-cache"
+    reply.vary.add("Authorization")
+    return reply
 
 
 @bp.post("/verify")

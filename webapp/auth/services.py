@@ -16,6 +16,8 @@ from webapp.extensions import db
 from webapp.units.models import Unit
 
 MIN_PASSWORD_LENGTH = 10
+# Roles bound to units: a manager sees theirs, a surveyor surveys theirs (SPEC 2).
+UNIT_BOUND_ROLES = ("manager", "surveyor")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COMMON_PASSWORDS = {
     "password", "password1", "password123", "123456789", "1234567890", "12345678910",
@@ -97,9 +99,14 @@ def create_user(
         raise AccountError(_("Unknown role %(role)s.", role=role), "role")
     if role == "manager" and not units:
         raise AccountError(_("A manager must be bound to at least one unit (--unit)."), "units")
-    if role != "manager" and units:
+    if role == "surveyor" and not units:
         raise AccountError(
-            _("Only managers are bound to units; admins and auditors see all."), "units"
+            _("A surveyor must be bound to the units they survey (--unit)."), "units"
+        )
+    if role not in UNIT_BOUND_ROLES and units:
+        raise AccountError(
+            _("Only managers and surveyors are bound to units; admins and auditors see all."),
+            "units",
         )
     if role == "official" and official is None:
         raise AccountError(

@@ -65,7 +65,9 @@ def unit_types_with_survey() -> list[UnitType]:
 def kiosk_health(unit_ids) -> list[dict]:
     """Kiosks of these units with their last report and a 'silent for over a day' warning."""
     kiosks = db.session.scalars(
-        select(Kiosk).where(Kiosk.unit_id.in_(list(unit_ids))).order_by(Kiosk.unit_id, Kiosk.id)
+        select(Kiosk)
+        .where(Kiosk.unit_id.in_(list(unit_ids)), Kiosk.surveyor_id.is_(None))
+        .order_by(Kiosk.unit_id, Kiosk.id)
     ).all()
     now = utcnow()
     rows = []

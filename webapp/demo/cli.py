@@ -18,6 +18,7 @@ from webapp.cli_utils import commit_or_fail, run_import
 from webapp.demo.officials import seed_demo_officials
 from webapp.demo.responses import generate
 from webapp.extensions import db
+from webapp.field.surveys import import_field_surveys
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import create_kiosk, enrollment_url, issue_enrollment_code, set_staff_pin
 from webapp.surveys.services import import_surveys
@@ -44,6 +45,9 @@ def seed_packaged_data() -> None:
         units.created += part.created
         units.updated += part.updated
     versions = run_import(import_surveys, packaged("questionnaires.json"), "questionnaires.json")
+    versions += run_import(
+        import_field_surveys, packaged("field_surveys.json"), "field_surveys.json"
+    )
     click.echo(f"units: {units}")
     click.echo("surveys: " + ", ".join(f"{v.survey.key} v{v.version}" for v in versions))
 

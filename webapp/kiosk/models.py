@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from webapp.auth.models import User
 from webapp.dbtypes import UTCDateTime, utcnow
 from webapp.extensions import Model
 from webapp.units.models import Unit
@@ -31,8 +32,17 @@ class Kiosk(Model):
     queued_count: Mapped[int | None]
     storage_persisted: Mapped[bool | None]
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    # Set for a surveyor's phone (/field, SPEC 13): the token was issued to this user, who
+    # may send field responses about any of their units. `unit_id` is then only their first
+    # unit; such a device is left out of the kiosks' health figures and alerts.
+    surveyor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     unit: Mapped[Unit] = relationship()
+    surveyor: Mapped[User | None] = relationship()
+
+    @property
+    def is_field_device(self) -> bool:
+        return self.surveyor_id is not None
 
     @property
     def status(self) -> str:

@@ -78,6 +78,9 @@ def authenticate_kiosk(authorization: str) -> Kiosk:
         raise APIError(401, "unauthorized", "unknown device token: enroll this tablet again")
     if kiosk.revoked_at is not None:
         raise APIError(403, "revoked", "this kiosk has been revoked")
+    if kiosk.surveyor is not None and not kiosk.surveyor.active:
+        # A surveyor's phone works only while its owner's account does.
+        raise APIError(403, "revoked", "the surveyor's account is disabled")
     return kiosk
 
 

@@ -19,6 +19,9 @@ class Survey(Model):
     # Codes of the unit types whose kiosks show this survey.
     unit_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "kiosk": shown on tablets; "field": a longer questionnaire for surveyors' phones (SPEC
+    # 13), never in a kiosk's config.
+    mode: Mapped[str] = mapped_column(String(8), default="kiosk", server_default="kiosk")
 
     versions: Mapped[list["SurveyVersion"]] = relationship(
         back_populates="survey", order_by="SurveyVersion.version"

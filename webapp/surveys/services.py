@@ -56,9 +56,19 @@ def allowed_values(question: dict) -> list | None:
     return None
 
 
-def validate_definition(definition) -> list[str]:
-    """Every problem found, as readable sentences; an empty list means valid."""
+# A field survey's own keys (webapp.field, docs/field.md): sections, and how answers score.
+FIELD_KINDS = ("household", "inspection")
+
+
+def validate_definition(definition, mode: str = "kiosk") -> list[str]:
+    """Every problem found, as readable sentences; an empty list means valid.
+
+    A kiosk survey starts with the required overall rating and asks nothing else as
+    required (one tap). A field survey (`mode="field"`) has sections, any question may be
+    required, and questions may carry a score (webapp.field.scoring).
+    """
     errors: list[str] = []
+    field = mode == "field"
     if not isinstance(definition, dict):
         return ["the definition must be a JSON object"]
     key = definition.get("key")
@@ -69,6 +79,7 @@ def validate_definition(definition) -> list[str]:
     if not isinstance(questions, list) or not questions:
         errors.append("questions: at least one question is needed")
         return errors
+    sections = _check_sections(definition, errors) if field else set()
     seen: dict[str, dict] = {}
     for index, question in enumerate(questions):
         where = f"questions[{index}]"
@@ -88,9 +99,14 @@ def validate_definition(definition) -> list[str]:
             continue
         _bilingual(question.get("text"), f"{where}.text", errors)
         required = question.get("required", False)
-        if index == 0 and not (kind == "rating5" and required is True):
+        if field:
+            if question.get("section") not in sections:
+                errors.append(f"{where}.section: must name one of the survey's sections")
+            if not isinstance(required, bool):
+                errors.append(f"{where}.required: true or false")
+        elif index == 0 and not (kind == "rating5" and required is True):
             errors.append(f"{where}: the first question must be the required rating5 overall")
-        if index > 0 and required:
+        elif index > 0 and required:
             errors.append(f"{where}: only the first question may be required (one tap)")
         if kind == "choice":
             options = question.get("options")
@@ -124,11 +140,56 @@ def validate_definition(definition) -> list[str]:
                 for v in values
             ):
                 errors.append(f"{where}.show_if.in: values not allowed for '{target['id']}'")
-        if index > 0 and "kiosk" in question:
+        if field and "score" in question:
+            _check_score(question, where, errors)
+        if index > 0 and "kiosk" in question and not field:
             _check_kiosk_ratings(question.get("kiosk"), where, errors)
         seen[qid] = question
-    _check_kiosk_load(questions, errors)
+    if not field:
+        _check_kiosk_load(questions, errors)
     return errors
+
+
+def _check_sections(definition: dict, errors: list[str]) -> set[str]:
+    """The section ids of a field survey (problems go to `errors`)."""
+    if definition.get("kind") not in FIELD_KINDS:
+        errors.append(f"kind: one of {', '.join(FIELD_KINDS)}")
+    sections = definition.get("sections")
+    if not isinstance(sections, list) or not sections:
+        errors.append("sections: at least one section is needed")
+        return set()
+    ids: set[str] = set()
+    for index, section in enumerate(sections):
+        sid = section.get("id") if isinstance(section, dict) else None
+        if not isinstance(sid, str) or not QUESTION_ID.match(sid) or sid in ids:
+            errors.append(f"sections[{index}].id: a unique id of lowercase letters, digits, _")
+            continue
+        ids.add(sid)
+        _bilingual(section.get("title"), f"section '{sid}'.title", errors)
+        if "method" in section:
+            _bilingual(section["method"], f"section '{sid}'.method", errors)
+    return ids
+
+
+def _check_score(question: dict, where: str, errors: list[str]) -> None:
+    """`"score": "rating"` for a rating5, or {answer: points from 0 to 1} for every answer of
+    a yesno ("true"/"false") or choice (option codes)."""
+    score, kind = question["score"], question["kind"]
+    if kind == "rating5":
+        if score != "rating":
+            errors.append(f'{where}.score: "rating" for a rating5 question')
+        return
+    if kind == "text":
+        errors.append(f"{where}.score: a text answer is not scored")
+        return
+    expected = {"true", "false"} if kind == "yesno" else set(allowed_values(question) or [])
+    if (
+        not isinstance(score, dict)
+        or set(score) != expected
+        or any(type(v) not in (int, float) or not 0 <= v <= 1 for v in score.values())
+    ):
+        answers = ", ".join(sorted(expected))
+        errors.append(f"{where}.score: points from 0 to 1 for each of {answers}")
 
 
 def _check_kiosk_ratings(kiosk, where: str, errors: list[str]) -> None:
@@ -195,18 +256,23 @@ def get_version(key: str, version: int) -> SurveyVersion | None:
     )
 
 
-def publish(definition: dict, unit_types: list[str] | None = None, user=None) -> SurveyVersion:
+def publish(
+    definition: dict, unit_types: list[str] | None = None, user=None, mode: str = "kiosk"
+) -> SurveyVersion:
     """Publish `definition` as the next version of its survey (creating the survey if new).
 
     Raises DefinitionError when invalid. Publishing the same definition as the latest
-    version returns that version unchanged, so imports are idempotent.
+    version returns that version unchanged, so imports are idempotent. `mode` is "kiosk"
+    or "field"; a survey's mode never changes.
     """
-    errors = validate_definition(definition)
+    errors = validate_definition(definition, mode)
+    survey = get_survey(definition.get("key")) if not errors else None
+    if survey is not None and survey.mode != mode:
+        errors.append(f"key: '{survey.key}' is a {survey.mode} survey already")
     if errors:
         raise DefinitionError(errors)
-    survey = get_survey(definition["key"])
     if survey is None:
-        survey = Survey(key=definition["key"], unit_types=[])
+        survey = Survey(key=definition["key"], unit_types=[], mode=mode)
         db.session.add(survey)
     survey.title_vi = definition["title"]["vi"]
     survey.title_en = definition["title"]["en"]
@@ -242,6 +308,18 @@ def import_surveys(data: dict) -> list[SurveyVersion]:
 def surveys_for_unit_type(type_code: str) -> list[SurveyVersion]:
     """Latest published versions of the live surveys used by a unit type."""
     surveys = db.session.scalars(
-        select(Survey).where(Survey.retired_at.is_(None)).order_by(Survey.key)
+        select(Survey)
+        .where(Survey.retired_at.is_(None), Survey.mode == "kiosk")
+        .order_by(Survey.key)
     ).all()
     return [s.latest for s in surveys if type_code in (s.unit_types or []) and s.latest]
+
+
+def field_surveys() -> list[SurveyVersion]:
+    """Latest published versions of the live field surveys (SPEC 13)."""
+    surveys = db.session.scalars(
+        select(Survey)
+        .where(Survey.retired_at.is_(None), Survey.mode == "field")
+        .order_by(Survey.key)
+    ).all()
+    return [s.latest for s in surveys if s.latest]

@@ -11,7 +11,7 @@ Operations here flush but never commit: the view commits once per request.
 """
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -92,7 +92,7 @@ def _statements() -> _Statements:
             surveys.key, surveys.unit_types, versions.version, versions.id, versions.definition
         )
         .join_from(SurveyVersion.__table__, Survey.__table__, versions.survey_id == surveys.id)
-        .where(surveys.key.in_(bindparam("keys", expanding=True))),
+        .where(surveys.key.in_(bindparam("keys", expanding=True)), surveys.mode == "kiosk"),
         window=select(
             responses.id,
             responses.submitted_at,
@@ -263,8 +263,9 @@ def _storable(text: str | None) -> str | None:
     return text.replace("\x00", "\ufffd") if text else text
 
 
-def _quarantine(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> None:
-    """Keep every rejected response with its errors, once per (kiosk, id, payload)."""
+def quarantine_rejected(kiosk: Kiosk, rejected: list[RejectedItem], now: datetime) -> None:
+    """Keep every rejected response with its errors, once per (kiosk, id, payload): a
+    kiosk's or a field device's (webapp.field.ingest)."""
     if not rejected:
         return
     known_ids = {_storable(r.client_id) for r in rejected if r.client_id}
@@ -330,7 +331,7 @@ def quarantine_dead_letters(kiosk: Kiosk, items: list) -> list[str]:
         )
         rejected.append(RejectedItem(entry["id"][:100], response, errors))
         held.append(entry["id"])
-    _quarantine(kiosk, rejected, utcnow())
+    quarantine_rejected(kiosk, rejected, utcnow())
     return held
 
 
@@ -424,17 +425,17 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     stored = _stored_contents([item.id for item in already_stored])
     for item in already_stored:
         if stored.get(item.id) != _item_content(kiosk, item, version_ids):
-            _conflict(kiosk, item, rejected)
+            record_conflict(kiosk, item, rejected)
     for item in repeats:
         first = first_by_id[item.id]
         if _item_content(kiosk, item, version_ids) != _item_content(kiosk, first, version_ids):
-            _conflict(kiosk, item, rejected)
+            record_conflict(kiosk, item, rejected)
 
     for candidate in candidates:
         target = result.accepted if candidate.item.id in inserted else result.duplicates
         target.append(candidate.item.client_id)
     result.duplicates.extend(item.client_id for item in repeats)
-    _quarantine(kiosk, rejected, now)
+    quarantine_rejected(kiosk, rejected, now)
     kiosk.last_sync_at = now  # written with the last-seen facts by the request's commit
     return result
 
@@ -447,14 +448,19 @@ class QuarantineError(ValueError):
 
 
 def replay_quarantined(
-    held: QuarantinedResponse, payload: object, by_user_id: int | None, note: str = ""
+    held: QuarantinedResponse,
+    payload: object,
+    by_user_id: int | None,
+    note: str = "",
+    ingest: Callable[[Kiosk, Envelope, datetime], SyncResult] | None = None,
 ) -> dict | None:
     """Send a quarantined response, as corrected by an admin, through the checks of a sync.
 
     Stored (or found already stored): the item is resolved and None is returned. Refused
     again: nothing changes and the new errors are returned for the admin to correct. The
     device's clock correction of the original request is not known any more, so the times
-    are taken as sent.
+    are taken as sent. `ingest` is how the device's syncs are stored (a field device's go
+    through webapp.field.ingest); a kiosk's by default.
     """
     if held.resolved_at is not None:
         raise QuarantineError(_("This response was resolved already."))
@@ -464,7 +470,7 @@ def replay_quarantined(
     last_seen = kiosk.last_sync_at  # a replay is not the kiosk syncing
     now = utcnow()
     with db.session.begin_nested() as attempt:
-        result = ingest_batch(kiosk, Envelope(device_time=now, items=[payload]), now)
+        result = (ingest or ingest_batch)(kiosk, Envelope(device_time=now, items=[payload]), now)
         if result.rejected:
             attempt.rollback()
     kiosk.last_sync_at = last_seen
@@ -505,8 +511,9 @@ def _resolve(held: QuarantinedResponse, how: str, by_user_id, note: str, now) ->
     db.session.flush()
 
 
-def _conflict(kiosk: Kiosk, item: ValidItem, rejected: list[RejectedItem]) -> None:
-    """Same id, different content: keep the stored row, log it, keep the other in quarantine."""
+def record_conflict(kiosk: Kiosk, item, rejected: list[RejectedItem]) -> None:
+    """Same id, different content: keep the stored row, log it, keep the other in quarantine.
+    `item` is a checked item (its client_id, id and payload), a kiosk's or a field one."""
     record(
         "sync.conflict",
         unit_id=kiosk.unit_id,

@@ -189,7 +189,15 @@ class SurveyRules:
         }
 
     def check_answers(self, answers, errors: dict) -> dict:
-        """The answers to store (unanswered = null entries dropped); problems go to `errors`."""
+        """The answers to store (unanswered = null entries dropped); problems go to `errors`.
+        The overall rating is required."""
+        kept = self.check_values(answers, errors)
+        if self.overall_id not in kept and f"answers.{self.overall_id}" not in errors:
+            errors[f"answers.{self.overall_id}"] = "the overall rating (1-5) is required"
+        return kept
+
+    def check_values(self, answers, errors: dict) -> dict:
+        """Each answer against its question (kind, options, length), none required."""
         if not isinstance(answers, dict):
             errors["answers"] = "must be an object {question_id: value}"
             return {}
@@ -207,8 +215,6 @@ class SurveyRules:
                 errors[f"answers.{qid}"] = problem
             else:
                 kept[qid] = neutral_text(value) if question["kind"] == "text" else value
-        if self.overall_id not in kept and f"answers.{self.overall_id}" not in errors:
-            errors[f"answers.{self.overall_id}"] = "the overall rating (1-5) is required"
         return kept
 
     def _problem(self, question: dict, value) -> str | None:
@@ -239,24 +245,25 @@ def client_id_of(item) -> str | None:
     return raw[:MAX_ID_LENGTH] if isinstance(raw, str) else None
 
 
-def check_item(
-    item,
-    rules_for,
-    correction: timedelta,
-    device_time: datetime,
-    now: datetime,
-    officials: Mapping[str, Serving] | None = None,
-):
-    """A ValidItem, or a RejectedItem listing every problem found (field -> message).
+@dataclass
+class ItemFields:
+    """What every synced item has, kiosk or field, parsed; problems are in `errors`."""
 
-    `rules_for(key, version)` gives the SurveyRules of a known version usable by this kiosk,
-    or an error message. `officials` ({code: Serving}) are who may be named as `official`:
-    the unit's active officials, and those who left it for responses submitted before.
-    """
-    if not isinstance(item, dict):
-        return RejectedItem(None, {"item": item}, {"item": "each response must be an object"})
+    errors: dict[str, str]
+    client_id: str | None
+    raw_id: object
+    id: uuid.UUID | None
+    key: object
+    version: object
+    rules: "SurveyRules | None"
+    locale: object
+    started: datetime | None
+    submitted: datetime | None
+
+
+def parse_item_fields(item: dict, rules_for, correction, device_time, now) -> ItemFields:
+    """Id, survey and version (with that version's rules), locale and times of one item."""
     errors: dict[str, str] = {}
-    client_id = client_id_of(item)
     response_id = None
     raw_id = item.get("id")
     if not isinstance(raw_id, str) or len(raw_id) > MAX_ID_LENGTH:
@@ -295,11 +302,35 @@ def check_item(
             errors["started_at"] = str(exc)
     if submitted is not None:
         _check_times(started, submitted, correction, device_time, now, errors)
+    return ItemFields(
+        errors, client_id_of(item), raw_id, response_id, key, version, rules, locale, started,
+        submitted,
+    )  # fmt: skip
+
+
+def check_item(
+    item,
+    rules_for,
+    correction: timedelta,
+    device_time: datetime,
+    now: datetime,
+    officials: Mapping[str, Serving] | None = None,
+):
+    """A ValidItem, or a RejectedItem listing every problem found (field -> message).
+
+    `rules_for(key, version)` gives the SurveyRules of a known version usable by this kiosk,
+    or an error message. `officials` ({code: Serving}) are who may be named as `official`:
+    the unit's active officials, and those who left it for responses submitted before.
+    """
+    if not isinstance(item, dict):
+        return RejectedItem(None, {"item": item}, {"item": "each response must be an object"})
+    fields = parse_item_fields(item, rules_for, correction, device_time, now)
+    errors, submitted = fields.errors, fields.submitted
 
     answers, overall = {}, None
-    if rules is not None:
-        answers = rules.check_answers(item.get("answers"), errors)
-        overall = answers.get(rules.overall_id)
+    if fields.rules is not None:
+        answers = fields.rules.check_answers(item.get("answers"), errors)
+        overall = answers.get(fields.rules.overall_id)
     elif not isinstance(item.get("answers"), dict):
         errors["answers"] = "must be an object {question_id: value}"
 
@@ -320,26 +351,26 @@ def check_item(
         contact = check_contact(item["contact"], errors)
 
     if errors:
-        return RejectedItem(client_id, item, errors)
+        return RejectedItem(fields.client_id, item, errors)
     # No error recorded means every field above parsed; restated so the types follow.
     if not (
-        isinstance(raw_id, str)
-        and response_id is not None
-        and isinstance(key, str)
-        and type(version) is int
-        and isinstance(locale, str)
+        isinstance(fields.raw_id, str)
+        and fields.id is not None
+        and isinstance(fields.key, str)
+        and type(fields.version) is int
+        and isinstance(fields.locale, str)
         and isinstance(overall, int)
         and submitted is not None
     ):
         raise AssertionError("check_item accepted an item it did not parse")
     return ValidItem(
-        client_id=raw_id,
-        id=response_id,
-        version_key=(key, version),
-        locale=locale,
+        client_id=fields.raw_id,
+        id=fields.id,
+        version_key=(fields.key, fields.version),
+        locale=fields.locale,
         answers=answers,
         overall=overall,
-        device_started_at=started,
+        device_started_at=fields.started,
         device_submitted_at=submitted,
         payload=item,
         official_id=official_id,
