@@ -128,6 +128,8 @@ REPORT_KINDS = Choices(
     ("unit", lazy_pgettext("report kind", "Unit report")),
     ("summary", lazy_pgettext("report kind", "Summary report")),
     ("officials", lazy_pgettext("report kind", "Ranking of officials")),
+    ("papi", lazy_pgettext("report kind", "Household survey results (PAPI axes)")),
+    ("papi_summary", lazy_pgettext("report kind", "Household survey: wards compared")),
 )
 
 # Each language by its own name, as language switches write it.

@@ -106,8 +106,14 @@ class DefaultConfig:
     # reports/issuers.py). These name the operator in the development certificate only.
     ISSUING_BODY_VI = "Hệ thống Hài Lòng"
     ISSUING_BODY_EN = "Hai Long system"
-    # Who signs, by issuer ("unit:<slug>" or "successor"), when the unit has no head name.
+    # Who signs, by issuer ("unit:<slug>", "successor", or "front:<slug>" / "front:successor"
+    # for a Fatherland Front committee), when the unit has no head name.
     REPORT_SIGNERS: dict[str, str] = {}
+    # Who issues the field survey's yearly PAPI results (SPEC 13): "front" — the Fatherland
+    # Front committee of the ward (of the district, or the city after 2025, for the summary),
+    # "Số: N/BC-MTTQ" in its own sequence; "" — the People's Committee, as for every report.
+    # FLASK_FIELD_REPORT_ISSUER=front
+    FIELD_REPORT_ISSUER = ""
     # When District 1's bodies ceased (the 2025 reform); default from the packaged data.
     DISTRICT_DISSOLVED_ON: str | None = None
     # `flask reports build --mail` sends the district summary also to these addresses (the

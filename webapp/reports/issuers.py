@@ -43,6 +43,9 @@ class Issuer:
     signer_title: str  # "CHỦ TỊCH", "HIỆU TRƯỞNG", "GIÁM ĐỐC"
     signer_name: str | None
     recipients: list[str] = field(default_factory=list)
+    # The national title at the top right instead of the state's motto (a Fatherland Front
+    # document carries "MẶT TRẬN TỔ QUỐC VIỆT NAM"); empty: the state's two lines.
+    national_title: str | None = None
 
     def number_text(self, number: int, locale: str) -> str:
         if locale == "en":
@@ -142,6 +145,54 @@ def issuer_for(unit: Unit, on: date, locale: str) -> Issuer:
         if unit.type_code in SCHOOLS:
             return _own_body(unit, on, locale, to_report, archive, gettext("PRINCIPAL"))
         return _own_body(unit, on, locale, to_report, archive, gettext("DIRECTOR"))
+
+
+def field_issuer_for(unit: Unit, on: date, locale: str) -> Issuer:
+    """The body that issues a ward's (or the district summary's) field-survey report.
+
+    FIELD_REPORT_ISSUER "front": the Fatherland Front committee of the same area (the ward,
+    the district while it existed, then the city), signed by its standing board's chair,
+    numbered "Số: N/BC-MTTQ" in its own sequence, with the People's Committee of the area
+    as a recipient. Anything else: the People's Committee issues it as it does the other
+    reports.
+    """
+    if current_app.config.get("FIELD_REPORT_ISSUER", "") != "front":
+        return issuer_for(unit, on, locale)
+    with force_locale(locale):
+        committee_key, committee, committee_unit = _committee_of(unit, locale, on)
+        key = "front:" + committee_key.removeprefix("unit:")
+        return Issuer(
+            key=key,
+            name=upper(
+                gettext(
+                    "Vietnam Fatherland Front Committee of %(area)s",
+                    area=_area(committee_unit, locale),
+                )
+            ),
+            superior=None,
+            code="MTTQ",
+            on_behalf=gettext("ON BEHALF OF THE STANDING BOARD"),
+            signer_title=gettext("CHAIRMAN"),
+            signer_name=current_app.config.get("REPORT_SIGNERS", {}).get(key),
+            recipients=[
+                gettext("%(committee)s (for coordination)", committee=committee),
+                gettext("Archived: Office."),
+            ],
+            national_title=gettext("VIETNAM FATHERLAND FRONT"),
+        )
+
+
+def _area(committee_unit: Unit | None, locale: str) -> str:
+    """The area a People's Committee governs, as it reads after "Ủy ban … ": "phường Sài
+    Gòn", "Quận 1", "Thành phố Hồ Chí Minh" (en: "Sai Gon Ward", "District 1", …)."""
+    data = _district_data()
+    if committee_unit is None:
+        return data["city_en" if locale == "en" else "city_vi"]
+    if committee_unit.type_code == "district":
+        return data["en" if locale == "en" else "vi"]
+    if locale == "en":
+        return committee_unit.name_en
+    return _lower_first(committee_unit.name_vi)
 
 
 def _own_body(

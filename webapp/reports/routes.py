@@ -5,6 +5,7 @@ from io import BytesIO
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     render_template,
     request,
@@ -15,7 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from webapp.access import allow, visible_unit_or_404
+from webapp.access import allow, visible_unit_ids, visible_unit_or_404
 from webapp.audit.models import AuditEvent
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
@@ -79,18 +80,75 @@ def report_pdf(slug: str, period: str):
     result = services.get_or_build_report(
         unit, _report_period_or_400(period), _report_locale(), user=current_user
     )
+    return _send_report(result, unit, f"{unit.slug}-{result.report.period}.pdf")
+
+
+# --- the field survey's yearly PAPI-axes results (SPEC 13) ------------------------------------
+
+
+def _field_year_or_404(year: int):
+    """A year that has started, from the first one the app can hold a survey of."""
+    if year < 2000 or year > 9999:
+        abort(404)
+    return _report_period_or_400(str(year))
+
+
+def _send_report(result: "services.ReportResult", unit, download_name: str):
+    """Audit the download, commit, and send the stored PDF (the one path of every report)."""
     report = result.report
     services.audit(report, unit, "report.download", cached=not result.generated)
     db.session.commit()
     response = send_file(
         BytesIO(report.pdf),
         mimetype="application/pdf",
-        download_name=f"{unit.slug}-{report.period}.pdf",
+        download_name=download_name,
         etag=report.pdf_sha256,
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@bp.get("/field/results/<slug>/<int:year>.pdf")
+@allow("admin", "manager", "auditor")
+@limiter.limit(_report_limit, key_func=_user_key)
+def field_ward_pdf(slug: str, year: int):
+    """One ward's signed yearly results of the household survey along the PAPI axes."""
+    unit = visible_unit_or_404(slug)
+    if unit.type_code not in services.field_unit_types():
+        abort(404)
+    result = services.get_or_build_report(
+        unit,
+        _field_year_or_404(year),
+        _report_locale(),
+        user=current_user,
+        kind=services.KIND_PAPI,
+    )
+    return _send_report(result, unit, f"{unit.slug}-{year}-papi.pdf")
+
+
+@bp.get("/field/results/<int:year>.pdf")
+@allow("admin", "manager", "auditor")
+@limiter.limit(_report_limit, key_func=_user_key)
+def field_summary_pdf(year: int):
+    """The wards' results compared: all of them for admins and auditors, the wards a manager
+    may see for a manager (403 when none)."""
+    period = _field_year_or_404(year)
+    district = services.field_summary_unit()
+    if district is None:
+        abort(404)
+    unit_ids = visible_unit_ids(current_user)
+    if unit_ids is not None and not services.field_units(unit_ids):
+        abort(403)
+    result = services.get_or_build_report(
+        district,
+        period,
+        _report_locale(),
+        user=current_user,
+        kind=services.KIND_PAPI_SUMMARY,
+        unit_ids=unit_ids,
+    )
+    return _send_report(result, district, f"{year}-papi-summary.pdf")
 
 
 @bp.get("/units/<slug>/reports")

@@ -9,6 +9,11 @@ Two kinds share one URL (`/units/<slug>/reports/<period>.pdf`):
   and the units below target or with too few answers called out; for a year period the
   ranking also shows each quarter.
 
+Other kinds have URLs of their own: "officials" (SPEC 11) and the field survey's yearly PAPI
+results (SPEC 13): "papi" of one ward, "papi_summary" of the wards compared (its unit is the
+district, the root of the unit tree). Those are issued by the Fatherland Front committee when
+FIELD_REPORT_ISSUER is "front" (issuers.field_issuer_for).
+
 Caching: the figures are computed (aggregate queries, cheap) and hashed; when a stored report
 for the same unit, period, language and kind has the same data hash and signer, its PDF is
 served instead of rendering and signing again; the template values (`values`) are only
@@ -32,20 +37,25 @@ from webapp.audit.services import chain_head, record
 from webapp.dashboard import figures
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.field import scoring
 from webapp.formatting import local_time, period_label
 from webapp.officials import figures as official_figures
 from webapp.officials import views as official_views
 from webapp.periods import Period, parse_period
 from webapp.reports import loop, values
-from webapp.reports.issuers import Issuer, issuer_for
+from webapp.reports.issuers import Issuer, field_issuer_for, issuer_for
 from webapp.reports.models import DocumentSequence, Report
 from webapp.reports.rendering import render_pdf
 from webapp.reports.signing import sign_pdf, signing_identity
+from webapp.surveys.models import Survey
 from webapp.units.models import Unit
 
 KIND_UNIT = "unit"
 KIND_SUMMARY = "summary"
 KIND_OFFICIALS = "officials"  # the ranking of officials (SPEC 11)
+KIND_PAPI = "papi"  # one ward's field-survey results along the PAPI axes (SPEC 13)
+KIND_PAPI_SUMMARY = "papi_summary"  # the wards' field-survey results compared
+FIELD_KINDS = (KIND_PAPI, KIND_PAPI_SUMMARY)
 OFFICIALS_LISTED_IN_FULL = 120
 OFFICIALS_AT_EACH_END = 15
 
@@ -66,6 +76,7 @@ class ReportData:
     units: list[dict] | None = None  # the units below, ranked (officials report of a parent)
     cases: "list | None" = None  # the unit's cases during the period (SPEC 12)
     loop: "list[loop.UnitLoop] | None" = None  # per unit below: change, complaints, cases
+    field: "list[scoring.WardAxes] | None" = None  # field-survey results (one ward or several)
 
 
 # --- what a report covers and the hash of its figures ------------------------------------------
@@ -144,10 +155,80 @@ def compute_officials(unit: Unit, period: Period) -> ReportData:
     return ReportData(KIND_OFFICIALS, _digest(payload), None, None, rows, units)
 
 
-def compute(unit: Unit, period: Period, kind: str | None = None) -> ReportData:
+def field_payload(results: "list[scoring.WardAxes]") -> list[dict]:
+    """The field results as canonical data (what the report's data hash covers)."""
+    return [
+        {
+            "unit": r.unit.slug,
+            "year": r.year,
+            "respondents": r.respondents,
+            "axes": [
+                {
+                    "axis": a.axis,
+                    "n": a.n,
+                    "mean": a.mean,
+                    "low": a.low,
+                    "high": a.high,
+                    "shown": a.shown,
+                    "method": a.method,
+                    "items": [
+                        {"id": i.question_id, "n": i.n, "mean_points": i.mean_points}
+                        for i in a.items
+                    ],
+                }
+                for a in r.axes
+            ],
+        }
+        for r in results
+    ]
+
+
+FIELD_SURVEY = "papi_household"
+
+
+def field_unit_types() -> list[str]:
+    """The unit types the household survey is about (wards), from its survey row."""
+    survey = db.session.scalar(select(Survey).where(Survey.key == FIELD_SURVEY))
+    return list(survey.unit_types or []) if survey is not None else []
+
+
+def field_units(unit_ids: set[int] | None = None) -> list[Unit]:
+    """The active wards the household survey is about (among `unit_ids` if given)."""
+    query = select(Unit).where(Unit.active.is_(True), Unit.type_code.in_(field_unit_types()))
+    if unit_ids is not None:
+        query = query.where(Unit.id.in_(unit_ids))
+    return list(db.session.scalars(query.order_by(Unit.slug)))
+
+
+def field_summary_unit() -> Unit | None:
+    """The unit the wards' summary is filed under: the district at the root of the tree."""
+    return db.session.scalar(
+        select(Unit).where(Unit.parent_id.is_(None), Unit.type_code == "district").limit(1)
+    )
+
+
+def compute_field(
+    unit: Unit, period: Period, kind: str, unit_ids: set[int] | None = None
+) -> ReportData:
+    """A ward's PAPI-axes results of the year, or (KIND_PAPI_SUMMARY) those of every ward,
+    or of the wards among `unit_ids` (a manager's)."""
+    year = period.first_day.year
+    if kind == KIND_PAPI:
+        results = [scoring.ward_axes(unit, year)]
+    else:
+        results = scoring.district_axes(year, unit_ids)
+    payload = {"kind": kind, "field": field_payload(results)}
+    return ReportData(kind, _digest(payload), None, None, field=results)
+
+
+def compute(
+    unit: Unit, period: Period, kind: str | None = None, unit_ids: set[int] | None = None
+) -> ReportData:
     """The figures of a report and the SHA-256 of their canonical JSON."""
     if kind == KIND_OFFICIALS:
         return compute_officials(unit, period)
+    if kind in FIELD_KINDS:
+        return compute_field(unit, period, kind, unit_ids)
     kind = report_kind(unit)
     own = figures.unit_summary(unit, period) if unit.type.survey_key else None
     # The cases are part of the hashed data: a changed case makes a new report version.
@@ -222,8 +303,9 @@ def next_document_number(issuer_key: str, year: int) -> int:
     ).scalar_one()
 
 
-def issue_document(unit: Unit, period: Period, locale: str, now) -> Document:
-    issuer = issuer_for(unit, period.end_day - timedelta(days=1), locale)
+def issue_document(unit: Unit, period: Period, locale: str, now, kind: str = KIND_UNIT) -> Document:
+    choose = field_issuer_for if kind in FIELD_KINDS else issuer_for
+    issuer = choose(unit, period.end_day - timedelta(days=1), locale)
     year = local_time(now).year
     return Document(issuer, year, next_document_number(issuer.key, year), new_public_id())
 
@@ -275,6 +357,12 @@ def render_html(
                 at_each_end=OFFICIALS_AT_EACH_END,
                 units=values.units_with_officials(computed.units, computed.officials, locale),
             )
+        if computed.kind in FIELD_KINDS:
+            return render_template(
+                "reports/field.html",
+                doc=doc,
+                field=values.field_section(computed.field or [], locale),
+            )
         own = values.unit_section(computed.own, locale) if computed.own is not None else None
         summary = (
             values.summary_section(computed.summary, locale)
@@ -320,13 +408,15 @@ def build_pdf(
         locale=locale,
         tz=current_app.config["TIMEZONE"],
         timestamp_url=current_app.config.get("TIMESTAMP_URL") or None,
-        reason=signing_reason(locale),
+        reason=signing_reason(locale, computed.kind),
         location=document.issuer.name,
     )
 
 
-def signing_reason(locale: str) -> str:
+def signing_reason(locale: str, kind: str = KIND_UNIT) -> str:
     with force_locale(locale):
+        if kind in FIELD_KINDS:
+            return gettext("Household survey report (PAPI axes)")
         return gettext("Satisfaction survey report")
 
 
@@ -354,16 +444,19 @@ def get_or_build_report(
     user=None,
     force: bool = False,
     kind: str | None = None,
+    unit_ids: set[int] | None = None,
 ) -> ReportResult:
     """The signed report for the current figures, rendering only when they changed. `kind`
-    KIND_OFFICIALS asks for the ranking of officials; otherwise the unit's own kind."""
-    computed = compute(unit, period, kind)
+    KIND_OFFICIALS asks for the ranking of officials, KIND_PAPI / KIND_PAPI_SUMMARY for the
+    field survey's results (the summary limited to the wards among `unit_ids` if given);
+    otherwise the unit's own kind."""
+    computed = compute(unit, period, kind, unit_ids)
     if not force:
         existing = cached_report(unit, period, locale, computed.kind, computed.data_sha256)
         if existing is not None:
             return ReportResult(existing, generated=False)
     now = utcnow()
-    document = issue_document(unit, period, locale, now)
+    document = issue_document(unit, period, locale, now, computed.kind)
     pdf = build_pdf(unit, period, locale, computed, now, document)
     report = Report(
         unit_id=unit.id,

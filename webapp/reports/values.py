@@ -331,3 +331,78 @@ def loop_view(rows: list, locale: str) -> dict:
             }
         )
     return {"rows": view, "below": [v for v in view if v["below"]]}
+
+
+# --- the field survey's PAPI-axes results (SPEC 13) ----------------------------------------------
+
+
+def score_text(value: float | None, locale: str) -> str:
+    """A score on PAPI's 1–10 scale with one decimal: "7,3" (vi), "7.3" (en)."""
+    return number(value, 1, locale)
+
+
+def axis_view(axis, locale: str, min_n: int) -> dict:
+    """One axis of one ward: "7,3 (6,8–7,8), n = 42", or why it is not shown."""
+    n_text = count(axis.n, locale)
+    if axis.shown and axis.mean is not None:
+        interval_text = (
+            f"{score_text(axis.low, locale)}–{score_text(axis.high, locale)}"
+            if axis.low is not None and axis.high is not None
+            else DASH
+        )
+        summary = f"{score_text(axis.mean, locale)} ({interval_text}), n = {n_text}"
+        status = "shown"
+    else:
+        interval_text = DASH
+        summary = gettext(
+            "Too few answers (n = %(n)s, at least %(min)s needed)",
+            n=n_text,
+            min=count(min_n, locale),
+        )
+        status = "too_few"
+    return {
+        "axis": axis.axis,
+        "title": axis.title.get(locale) or axis.title.get("vi", ""),
+        "method": axis.method.get(locale) or axis.method.get("vi", ""),
+        "n": n_text,
+        "score": score_text(axis.mean, locale) if status == "shown" else DASH,
+        "interval": interval_text,
+        "summary": summary,
+        "status": status,
+        "items": [
+            {
+                "text": item.text.get(locale) or item.text.get("vi", ""),
+                "n": count(item.n, locale),
+                "points": (
+                    percent(100 * item.mean_points, 0, locale)
+                    if item.mean_points is not None and status == "shown"
+                    else DASH
+                ),
+            }
+            for item in axis.items
+        ],
+    }
+
+
+def field_section(results: list, locale: str) -> dict:
+    """The wards' PAPI-axes results as display strings: per ward its axes (the ward report
+    shows the first), and the ward × axis table of the summary."""
+    # The field results' own minimum (FIELD_MIN_N, docs/field.md), not the kiosks' MIN_N.
+    min_n = int(current_app.config.get("FIELD_MIN_N", 10))
+    wards = [
+        {
+            "name": r.unit.name(locale),
+            "slug": r.unit.slug,
+            "respondents": count(r.respondents, locale),
+            "axes": [axis_view(a, locale, min_n) for a in r.axes],
+        }
+        for r in results
+    ]
+    legend = wards[0]["axes"] if wards else []
+    return {
+        "wards": wards,
+        "ward": wards[0] if wards else None,
+        "legend": [{"number": i + 1, **a} for i, a in enumerate(legend)],
+        "min_n": count(min_n, locale),
+        "respondents": count(sum(r.respondents for r in results), locale),
+    }
