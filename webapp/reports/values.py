@@ -16,8 +16,10 @@ from flask_babel import gettext
 from webapp import charts
 from webapp.choices import ALERT_RULES, CASE_STATUSES, FLAG_REASONS
 from webapp.dashboard import figures
+from webapp.field.scoring import min_n as field_min_n
 from webapp.formatting import (
     DASH,
+    bilingual,
     chart_point,
     count,
     date_text,
@@ -29,6 +31,9 @@ from webapp.formatting import (
     percent,
     percent_ticks,
     period_label,
+    score,
+    score_interval,
+    share_of_points,
     share_text,
     weekday_names,
 )
@@ -336,22 +341,13 @@ def loop_view(rows: list, locale: str) -> dict:
 # --- the field survey's PAPI-axes results (SPEC 13) ----------------------------------------------
 
 
-def score_text(value: float | None, locale: str) -> str:
-    """A score on PAPI's 1–10 scale with one decimal: "7,3" (vi), "7.3" (en)."""
-    return number(value, 1, locale)
-
-
 def axis_view(axis, locale: str, min_n: int) -> dict:
     """One axis of one ward: "7,3 (6,8–7,8), n = 42", or why it is not shown."""
     n_text = count(axis.n, locale)
-    if axis.shown and axis.mean is not None:
-        interval_text = (
-            f"{score_text(axis.low, locale)}–{score_text(axis.high, locale)}"
-            if axis.low is not None and axis.high is not None
-            else DASH
-        )
-        summary = f"{score_text(axis.mean, locale)} ({interval_text}), n = {n_text}"
-        status = "shown"
+    shown = axis.shown and axis.mean is not None
+    if shown:
+        interval_text = score_interval(axis.low, axis.high, locale)
+        summary = f"{score(axis.mean, locale)} ({interval_text}), n = {n_text}"
     else:
         interval_text = DASH
         summary = gettext(
@@ -359,25 +355,21 @@ def axis_view(axis, locale: str, min_n: int) -> dict:
             n=n_text,
             min=count(min_n, locale),
         )
-        status = "too_few"
     return {
         "axis": axis.axis,
-        "title": axis.title.get(locale) or axis.title.get("vi", ""),
-        "method": axis.method.get(locale) or axis.method.get("vi", ""),
+        "title": bilingual(axis.title, locale),
+        "method": bilingual(axis.method, locale),
         "n": n_text,
-        "score": score_text(axis.mean, locale) if status == "shown" else DASH,
+        "score": score(axis.mean, locale) if shown else DASH,
         "interval": interval_text,
         "summary": summary,
-        "status": status,
-        "items": [
+        "status": "shown" if shown else "too_few",
+        # An item's mean points only where its axis is shown (the same threshold).
+        "questions": [
             {
-                "text": item.text.get(locale) or item.text.get("vi", ""),
+                "text": bilingual(item.text, locale),
                 "n": count(item.n, locale),
-                "points": (
-                    percent(100 * item.mean_points, 0, locale)
-                    if item.mean_points is not None and status == "shown"
-                    else DASH
-                ),
+                "points": share_of_points(item.mean_points if shown else None, locale),
             }
             for item in axis.items
         ],
@@ -387,8 +379,7 @@ def axis_view(axis, locale: str, min_n: int) -> dict:
 def field_section(results: list, locale: str) -> dict:
     """The wards' PAPI-axes results as display strings: per ward its axes (the ward report
     shows the first), and the ward × axis table of the summary."""
-    # The field results' own minimum (FIELD_MIN_N, docs/field.md), not the kiosks' MIN_N.
-    min_n = int(current_app.config.get("FIELD_MIN_N", 10))
+    min_n = field_min_n()
     wards = [
         {
             "name": r.unit.name(locale),
