@@ -176,9 +176,7 @@ def test_ward_pdf_issued_by_the_fatherland_front(front, tmp_path):
     assert again.data == reply.data
     with front.app_context():
         events = db.session.scalars(
-            db.select(AuditEvent)
-            .where(AuditEvent.action.like("report.%"))
-            .order_by(AuditEvent.id)
+            db.select(AuditEvent).where(AuditEvent.action.like("report.%")).order_by(AuditEvent.id)
         ).all()
         seen = [(e.action, e.details["kind"], e.details.get("cached")) for e in events]
     assert seen == [
@@ -270,3 +268,32 @@ def test_refusals(field_app):
     assert admin.get("/field/results/q1-ttyt/2025.pdf").status_code == 404  # not a ward
     assert admin.get("/field/results/2999.pdf").status_code == 400
     assert signed_in(field_app, "admin@example.vn").get("/field/results/x.pdf").status_code == 404
+
+
+def test_cli_builds_the_field_reports(front, runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(
+        args=["reports", "build", "--period", "2025", "--field", "--out", str(out)]
+        + ["--unit", "sai-gon", "--unit", "quan-1", "--workers", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["quan-1-2025-papi.pdf", "sai-gon-2025-papi.pdf"]
+    assert "8,5 (7,1–9,9), n = 12" in pdf_text(
+        (out / "sai-gon-2025-papi.pdf").read_bytes(), tmp_path
+    )
+    verified = runner.invoke(args=["reports", "verify", *(str(out / f) for f in files)])
+    assert verified.exit_code == 0, verified.output
+    assert verified.output.count("VALID") == 2
+    with front.app_context():
+        kinds = sorted(r.kind for r in db.session.scalars(db.select(Report)))
+    assert kinds == ["papi", "papi_summary"]
+    refused = runner.invoke(
+        args=["reports", "build", "--period", "2025-Q1", "--field", "--out", str(out)]
+    )
+    assert refused.exit_code != 0 and "year" in refused.output
+    school = runner.invoke(
+        args=["reports", "build", "--period", "2025", "--field", "--out", str(out)]
+        + ["--unit", "q1-mn-ben-thanh"]
+    )
+    assert school.exit_code != 0 and "wards" in school.output

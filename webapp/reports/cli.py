@@ -26,15 +26,43 @@ def default_units() -> list[str]:
     return [u.slug for u in units if u.type.survey_key or any(child.active for child in u.children)]
 
 
-def build_one(slug: str, period_code: str, locale: str, out_dir: str, force: bool) -> dict:
-    """Build (or take from the archive) one unit's signed PDF and write it to out_dir."""
+def field_kind(unit: Unit) -> str:
+    """A ward's field report, or the wards' summary for the district at the root."""
+    from webapp.reports import services
+
+    if unit.type_code in services.field_unit_types():
+        return services.KIND_PAPI
+    summary = services.field_summary_unit()
+    if summary is not None and summary.id == unit.id:
+        return services.KIND_PAPI_SUMMARY
+    raise click.ClickException(
+        f"{unit.slug}: the household survey is about wards; its summary is filed under "
+        f"{summary.slug if summary else 'the district'}"
+    )
+
+
+def default_field_units() -> list[str]:
+    """Every active ward the household survey is about, and the district's summary."""
+    from webapp.reports import services
+
+    summary = services.field_summary_unit()
+    return [u.slug for u in services.field_units()] + ([summary.slug] if summary else [])
+
+
+def build_one(
+    slug: str, period_code: str, locale: str, out_dir: str, force: bool, field: bool = False
+) -> dict:
+    """Build (or take from the archive) one unit's signed PDF and write it to out_dir: with
+    `field`, the household survey's PAPI results of the year (OUT/<unit>-<year>-papi.pdf)."""
     from webapp.reports.services import audit, get_or_build_report
 
     unit = unit_or_fail(slug)
     period = period_or_fail(period_code)
-    result = get_or_build_report(unit, period, locale, force=force)
+    kind = field_kind(unit) if field else None
+    result = get_or_build_report(unit, period, locale, force=force, kind=kind)
     report = result.report
-    path = Path(out_dir) / f"{unit.slug}-{period.code}.pdf"
+    suffix = "-papi" if field else ""
+    path = Path(out_dir) / f"{unit.slug}-{period.code}{suffix}.pdf"
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(report.pdf)
     tmp.replace(path)
@@ -56,12 +84,12 @@ def _init_worker(app) -> None:
     _worker_app = app
 
 
-def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
+def _build_in_worker(slug, period_code, locale, out_dir, force, field=False) -> dict:
     if _worker_app is None:
         raise RuntimeError("only runs in a worker started with _init_worker")
     with _worker_app.app_context():
         try:
-            return build_one(slug, period_code, locale, out_dir, force)
+            return build_one(slug, period_code, locale, out_dir, force, field)
         except click.ClickException as exc:
             return {"slug": slug, "error": exc.message}
         except Exception as exc:  # report and carry on with the other units
@@ -88,10 +116,24 @@ def _build_in_worker(slug, period_code, locale, out_dir, force) -> dict:
     help="E-mail each PDF to its unit's managers (the district summary also to "
     "REPORT_SUMMARY_RECIPIENTS).",
 )
-def build_command(period_code, slugs, out_dir, lang, workers, force, send) -> None:
+@click.option(
+    "--field",
+    is_flag=True,
+    help="The household survey's PAPI results instead (a year period): "
+    "OUT/<ward>-<year>-papi.pdf per ward and the wards compared under the district.",
+)
+def build_command(period_code, slugs, out_dir, lang, workers, force, send, field) -> None:
     """Write OUT/<unit>-<period>.pdf, signed, for each unit (unchanged ones from the archive)."""
     period = period_or_fail(period_code)
-    slugs = [unit_or_fail(s).slug for s in slugs] or default_units()
+    if field and period.kind != "year":
+        raise click.ClickException("--field reports cover a year: give --period YYYY")
+    if field and send:
+        raise click.ClickException("--mail sends the satisfaction reports only")
+    chosen = [unit_or_fail(s) for s in slugs]
+    if field:
+        for unit in chosen:
+            field_kind(unit)  # refuse a unit the survey is not about before building any
+    slugs = [u.slug for u in chosen] or (default_field_units() if field else default_units())
     if not slugs:
         raise click.ClickException("no active unit to report on (run `flask demo seed`?)")
     Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -100,7 +142,7 @@ def build_command(period_code, slugs, out_dir, lang, workers, force, send) -> No
     with click.progressbar(length=len(slugs), label=f"Reports {period.code}") as bar:
         if workers == 1:
             for slug in slugs:
-                results.append(build_one(slug, period.code, lang, out_dir, force))
+                results.append(build_one(slug, period.code, lang, out_dir, force, field))
                 bar.update(1)
         else:
             db.session.remove()
@@ -114,7 +156,7 @@ def build_command(period_code, slugs, out_dir, lang, workers, force, send) -> No
                 initargs=(app,),  # inherited through the fork, never pickled
             ) as pool:
                 futures = [
-                    pool.submit(_build_in_worker, s, period.code, lang, out_dir, force)
+                    pool.submit(_build_in_worker, s, period.code, lang, out_dir, force, field)
                     for s in slugs
                 ]
                 for future in as_completed(futures):

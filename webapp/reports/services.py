@@ -357,6 +357,8 @@ def render_html(
                 at_each_end=OFFICIALS_AT_EACH_END,
                 units=values.units_with_officials(computed.units, computed.officials, locale),
             )
+        if computed.kind == KIND_PAPI_SUMMARY:
+            doc["unit_name"] = gettext("Summary of the wards surveyed")  # the footer's name
         if computed.kind in FIELD_KINDS:
             return render_template(
                 "reports/field.html",
