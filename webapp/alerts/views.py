@@ -115,7 +115,9 @@ def failed_items(details: dict) -> list[tuple[str, str]]:
     for item in details.get("failed") or []:
         if not isinstance(item, dict):
             continue
-        text = item.get("text") if isinstance(item.get("text"), dict) else {}
+        text = item.get("text")
+        if not isinstance(text, dict):
+            text = {}
         label = text.get(locale) or text.get("vi") or "–"
         rows.append((str(label), str(item.get("finding") or "").strip() or "–"))
     return rows
