@@ -228,7 +228,8 @@ def test_district_summary_compares_the_wards(front, tmp_path):
     reply = admin.get(f"/field/results/{YEAR}.pdf")
     assert reply.status_code == 200, reply.data[:300]
     text = pdf_text(reply.data, tmp_path)
-    assert "Phường Sài Gòn" in text and "Phường Tân Định" in text
+    assert "Phường Sài Gòn" in text
+    assert "Phường Tân Định" in text
     assert "Số: 1/BC-MTTQ" in text
     # The district level was dissolved in 2025: the city's Front committee issues it.
     assert "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM THÀNH PHỐ HỒ CHÍ MINH" in text
@@ -291,9 +292,11 @@ def test_cli_builds_the_field_reports(front, runner, tmp_path):
     refused = runner.invoke(
         args=["reports", "build", "--period", "2025-Q1", "--field", "--out", str(out)]
     )
-    assert refused.exit_code != 0 and "year" in refused.output
+    assert refused.exit_code != 0
+    assert "year" in refused.output
     school = runner.invoke(
         args=["reports", "build", "--period", "2025", "--field", "--out", str(out)]
         + ["--unit", "q1-mn-ben-thanh"]
     )
-    assert school.exit_code != 0 and "wards" in school.output
+    assert school.exit_code != 0
+    assert "wards" in school.output
