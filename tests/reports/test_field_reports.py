@@ -264,10 +264,11 @@ def test_refusals(field_app):
     assert surveyor.get(f"/field/results/{YEAR}.pdf").status_code == 403
     admin = signed_in(field_app, "admin@example.vn")
     assert admin.get("/field/results/sai-gon/1999.pdf").status_code == 404
-    assert admin.get("/field/results/sai-gon/2999.pdf").status_code == 400  # not started
+    assert admin.get("/field/results/sai-gon/2999.pdf").status_code == 404
+    assert admin.get("/field/results/sai-gon/2099.pdf").status_code == 400  # not started
     assert admin.get("/field/results/no-such-ward/2025.pdf").status_code == 404
     assert admin.get("/field/results/q1-ttyt/2025.pdf").status_code == 404  # not a ward
-    assert admin.get("/field/results/2999.pdf").status_code == 400
+    assert admin.get("/field/results/2099.pdf").status_code == 400
     assert signed_in(field_app, "admin@example.vn").get("/field/results/x.pdf").status_code == 404
 
 

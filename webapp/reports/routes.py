@@ -87,8 +87,9 @@ def report_pdf(slug: str, period: str):
 
 
 def _field_year_or_404(year: int):
-    """A year that has started, from the first one the app can hold a survey of."""
-    if year < 2000 or year > 9999:
+    """A year that has started (else 400), as the results pages read it: 2000 to 2100 in the
+    path, else 404 (docs/field.md)."""
+    if year < 2000 or year > 2100:
         abort(404)
     return _report_period_or_400(str(year))
 
