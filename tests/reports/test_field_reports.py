@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.factories import PASSWORD, login, make_user
+from tests.reports.test_administrative_form import qr_payload
 from webapp.audit.models import AuditEvent
 from webapp.auth.services import create_user
 from webapp.extensions import db
@@ -301,3 +302,17 @@ def test_cli_builds_the_field_reports(front, runner, tmp_path):
     )
     assert school.exit_code != 0
     assert "wards" in school.output
+
+
+def test_the_qr_opens_the_record_of_the_field_report(front, tmp_path):
+    admin = signed_in(front, "admin@example.vn")
+    pdf = admin.get(f"/field/results/sai-gon/{YEAR}.pdf").data
+    url = qr_payload(pdf, tmp_path)
+    with front.app_context():
+        public_id = db.session.scalar(db.select(Report.public_id))
+    assert url.endswith(f"/verify/{public_id}")
+    page = front.test_client().get(f"/verify/{public_id}").get_data(as_text=True)
+    assert "Số: 1/BC-MTTQ" in page
+    assert "Kết quả khảo sát hộ gia đình (các trục PAPI)" in page
+    assert "Phường Sài Gòn" in page
+    assert "Năm 2025" in page
