@@ -391,9 +391,43 @@ def field_section(results: list, locale: str) -> dict:
     ]
     legend = wards[0]["axes"] if wards else []
     return {
+        "chart": _axes_chart(results[0], locale) if len(results) == 1 else None,
         "wards": wards,
         "ward": wards[0] if wards else None,
         "legend": [{"number": i + 1, **a} for i, a in enumerate(legend)],
         "min_n": count(min_n, locale),
         "respondents": count(sum(r.respondents for r in results), locale),
     }
+
+
+def _on_percent(value: float | None) -> float | None:
+    """A 1–10 score placed on the chart's 0–100 axis."""
+    return None if value is None else (value - 1) / 9 * 100
+
+
+def _axes_chart(ward, locale: str):
+    """One ward's axes as dots with their 95 % intervals on the 1–10 scale."""
+    points = []
+    for number_, axis in enumerate(ward.axes, start=1):
+        label = f"{number_}. {bilingual(axis.title, locale)}"
+        if not (axis.shown and axis.mean is not None):
+            points.append(charts.Point(label, None, value_label=gettext("too few answers")))
+            continue
+        points.append(
+            charts.Point(
+                label,
+                _on_percent(axis.mean),
+                _on_percent(axis.low),
+                _on_percent(axis.high),
+                f"{score(axis.mean, locale)} (n = {count(axis.n, locale)})",
+            )
+        )
+    if not any(p.pct is not None for p in points):
+        return None
+    return charts.interval_rows(
+        points,
+        None,
+        gettext("Score by axis"),
+        gettext("Each axis's score on the 1–10 scale with its 95-percent interval."),
+        tick_label=lambda tick: score(1 + 9 * tick / 100, locale),
+    )
