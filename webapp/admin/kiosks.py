@@ -5,8 +5,8 @@ Managers handle their own units' kiosks; admins all; auditors read.
 
 import segno
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from webapp.access import allow, require_unit_access, visible_unit_or_404
 from webapp.admin import services
