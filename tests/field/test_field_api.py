@@ -316,3 +316,17 @@ def test_an_admin_sees_and_revokes_a_surveyors_phone(seeded, client, token):
     assert reply.headers["Location"].endswith("/admin/field-devices")
     assert sync(client, token, item(seeded)).status_code == 403
     assert admin.post(f"/kiosks/{device_id}/code").status_code == 400
+
+
+def test_demo_field_interviews_pass_the_checks_once(seeded, runner):
+    first = runner.invoke(args=["demo", "field", "--per-ward", "5"])
+    assert first.exit_code == 0, first.output
+    added = int(first.output.strip().rsplit(" ", 2)[-2])
+    again = runner.invoke(args=["demo", "field", "--per-ward", "5"])
+    assert again.output.strip().endswith(": 0 added")
+    with seeded.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FieldResponse)) == added
+        in_sai_gon = db.session.scalar(
+            select(func.count()).where(FieldResponse.unit_id == get_unit("sai-gon").id)
+        )
+        assert in_sai_gon == 5 + 2  # households and inspections
