@@ -33,7 +33,7 @@ FINDINGS = [
 ]
 
 
-def _demo_device() -> Kiosk:
+def _demo_device() -> tuple[Kiosk, User]:
     user = db.session.scalar(select(User).where(User.email == DEMO_SURVEYOR))
     if user is None:
         wards = db.session.scalars(
@@ -46,7 +46,7 @@ def _demo_device() -> Kiosk:
     )
     if device is None:
         device, _token = issue_field_token(user)
-    return device
+    return device, user
 
 
 def _value(rng: random.Random, question: dict, quality: float):
@@ -87,7 +87,7 @@ def generate_field(year: int | None = None, seed: int = 1, per_ward: int = 30) -
     now = utcnow()
     year = year or now.year
     rng = random.Random(f"field-{seed}-{year}")
-    device = _demo_device()
+    device, surveyor = _demo_device()
     start = datetime(year, 1, 2, 1, 0, tzinfo=UTC)
     if start >= now:
         return 0  # nothing of that year has happened yet
@@ -96,7 +96,7 @@ def generate_field(year: int | None = None, seed: int = 1, per_ward: int = 30) -
     for version in field_surveys():
         definition = version.definition
         count = per_ward if definition.get("kind") == "household" else 2
-        for unit in sorted(device.surveyor.units, key=lambda u: u.slug):
+        for unit in sorted(surveyor.units, key=lambda u: u.slug):
             if unit.type_code not in (version.survey.unit_types or []):
                 continue
             quality = rng.uniform(0.55, 0.9)
