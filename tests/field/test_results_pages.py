@@ -82,6 +82,8 @@ def test_one_ward_lists_the_items_behind_each_axis(results):
     assert "66,7\u00a0%" in html  # tra_land_plan_seen: 2 of 3
     assert "83,3\u00a0%" in html  # tra_land_price_info: (1 + 0,5 + 1) / 3
     assert "Số phiếu khảo sát hộ gia đình: 3." in html
+    # The signed yearly PDF of the ward is one click away.
+    assert f'href="/field/results/{WARD}/2025.pdf"' in html
 
 
 def test_a_manager_sees_their_own_ward_only(results):
