@@ -369,9 +369,9 @@ async function moveSection(step) {
     return;
   }
   state.record.local = { ...state.record.local, section: next };
-  await saveDraft();
   renderSection();
   window.scrollTo(0, 0);
+  await saveDraft();
 }
 
 // ---------------------------------------------------------------- review and submit
