@@ -14,6 +14,7 @@ from webapp.access import audiences_of
 from webapp.alerts.rules import Finding
 from webapp.alerts.services import record_findings
 from webapp.extensions import db
+from webapp.field.devices import issue_field_token
 from webapp.kiosk.services import hash_secret
 from webapp.officials.services import create_official
 from webapp.reports.models import Report
@@ -22,7 +23,9 @@ from webapp.units.services import get_unit
 
 OWN_UNIT = "tan-dinh"
 OTHER_UNIT = "sai-gon"
-ROLES = ("admin", "manager", "auditor", "official")
+ROLES = ("admin", "manager", "auditor", "official", "surveyor")
+# Kiosk-audience routes only a surveyor's phone may use (a tablet's token gets 403 there).
+FIELD_DEVICE_ENDPOINTS = {"api.field_configuration"}
 SKIP_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -57,6 +60,8 @@ def world(seeded):
         own_official = create_official(get_unit(OWN_UNIT), "TD-001", "Nguyễn Thị Lan")
         other_official = create_official(get_unit(OTHER_UNIT), "SG-001", "Trần Văn Bình")
         make_user("official@example.vn", "official", official=own_official)
+        surveyor = make_user("surveyor@example.vn", "surveyor", OWN_UNIT)
+        _device, field_token = issue_field_token(surveyor)
         own_kiosk = kiosk_for(OWN_UNIT)
         other_kiosk = kiosk_for(OTHER_UNIT)
         token = secrets.token_urlsafe(32)
@@ -111,7 +116,7 @@ def world(seeded):
             "official_id": other_official.id,
             "case_id": other_alert.case_id,
         }
-    return {"own": own, "other": other, "token": token}
+    return {"own": own, "other": other, "token": token, "field_token": field_token}
 
 
 def _client(app, role):
@@ -150,6 +155,7 @@ def test_a_route_without_allow_is_detected_and_refused(app):
 def test_route_role_matrix(seeded, world):
     app = seeded
     token_headers = {"Authorization": f"Bearer {world['token']}"}
+    field_headers = {"Authorization": f"Bearer {world['field_token']}"}
     failures = []
     all_routes = list(routes(app))
     assert len(all_routes) > 20
@@ -173,7 +179,8 @@ def test_route_role_matrix(seeded, world):
                 check(who, rule, method, reply, allowed=True)
         elif "kiosk" in audiences:
             assert _call(anonymous, method, url).status_code == 401, f"{method} {rule}"
-            check("kiosk", rule, method, _call(anonymous, method, url, token_headers), True)
+            device = field_headers if _endpoint in FIELD_DEVICE_ENDPOINTS else token_headers
+            check("kiosk", rule, method, _call(anonymous, method, url, device), True)
         else:
             reply = _call(anonymous, method, url)
             if not (reply.status_code == 401 or _is_login_redirect(reply)):

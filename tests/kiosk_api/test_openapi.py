@@ -37,6 +37,16 @@ CONFIG = schemathesis.Config.from_dict(
                     "negative_data_rejection": {"enabled": False},
                 },
             },
+            # The fuzzer holds a kiosk's token and no session: a field device's operations
+            # refuse it, as documented (their success paths: tests/field/test_field_api.py).
+            {
+                "include-name": "POST /api/v1/field/token",
+                "checks": {"positive_data_acceptance": {"expected-statuses": [200, 401]}},
+            },
+            {
+                "include-name": "GET /api/v1/field/config",
+                "checks": {"positive_data_acceptance": {"expected-statuses": [200, 403]}},
+            },
         ],
     }
 )
@@ -54,6 +64,8 @@ def test_openapi_document_is_served_as_openapi_3_1(client):
         "/api/v1/sync",
         "/api/v1/verify",
         "/api/v1/openapi.json",
+        "/api/v1/field/token",
+        "/api/v1/field/config",
     }
 
 

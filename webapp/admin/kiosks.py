@@ -6,6 +6,7 @@ Managers handle their own units' kiosks; admins all; auditors read.
 import segno
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from webapp.access import allow, require_unit_access, visible_unit_or_404
 from webapp.admin import services
@@ -22,6 +23,15 @@ from webapp.kiosk.services import create_kiosk, enrollment_url, revoke_kiosk, se
 def kiosks():
     units = {u.id: u for u in services.all_units()}
     return render_template("admin/kiosks.html", rows=kiosk_health(units.keys()), units=units)
+
+
+@bp.get("/admin/field-devices")
+@allow(*READ)
+def field_devices():
+    """Surveyors' phones (SPEC 13): who holds a device token, when it last synced."""
+    return render_template(
+        "admin/field_devices.html", devices=services.field_devices(), revoke=ConfirmForm()
+    )
 
 
 @bp.get("/units/<slug>/kiosks")
@@ -95,6 +105,10 @@ def _kiosk_or_404(kiosk_id: int) -> Kiosk:
     if kiosk is None:
         abort(404)
     require_unit_access(kiosk.unit)
+    # A surveyor's phone belongs to the surveyor, not to the unit it is filed under: only an
+    # admin revokes it.
+    if kiosk.is_field_device and current_user.role != "admin":
+        abort(403)
     return kiosk
 
 
@@ -106,6 +120,9 @@ def kiosk_revoke(kiosk_id: int):
         abort(400)
     revoke_kiosk(kiosk)
     db.session.commit()
+    if kiosk.is_field_device:
+        flash(_("The device token of %(name)s was revoked.", name=kiosk.name), "info")
+        return redirect(url_for("admin.field_devices"))
     flash(_("Kiosk %(name)s revoked.", name=kiosk.name), "info")
     return redirect(url_for("admin.unit_kiosks", slug=kiosk.unit.slug))
 
@@ -119,6 +136,8 @@ def kiosk_new_code(kiosk_id: int):
         abort(400)
     if kiosk.revoked_at is not None:
         abort(400, description=_("A revoked kiosk cannot be enrolled again."))
+    if kiosk.is_field_device:
+        abort(400, description=_("A surveyor's phone gets its token by signing in at /field."))
     code = services.new_enrollment_code(kiosk)
     db.session.commit()
     return _kiosks_page(kiosk.unit, enrollment=_enrollment(kiosk, code))

@@ -227,6 +227,16 @@ def get_kiosk(kiosk_id: int) -> Kiosk | None:
     return db.session.get(Kiosk, kiosk_id)
 
 
+def field_devices() -> list[Kiosk]:
+    """Surveyors' phones, the live ones first, newest first."""
+    query = (
+        select(Kiosk)
+        .where(Kiosk.surveyor_id.is_not(None))
+        .order_by(Kiosk.revoked_at.is_not(None), Kiosk.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
 def new_enrollment_code(kiosk: Kiosk) -> str:
     """A fresh one-time code for an existing kiosk (e.g. a replaced tablet), audited."""
     code = issue_enrollment_code(kiosk)

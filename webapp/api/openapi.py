@@ -61,7 +61,9 @@ def openapi_document(config: Mapping) -> dict:
             "version": "1.0.0",
             "description": (
                 "Kiosk tablets enroll with a one-time code, download their configuration and "
-                "send responses in batches. Every error is JSON {error, message}."
+                "send responses in batches; surveyors' phones get a device token from a "
+                "signed-in session and send field interviews the same way. Every error is "
+                "JSON {error, message}."
             ),
         },
         "servers": [{"url": "/"}],
@@ -70,8 +72,17 @@ def openapi_document(config: Mapping) -> dict:
                 "kioskToken": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "The device token returned by POST /api/v1/kiosk/enroll.",
-                }
+                    "description": (
+                        "The device token returned by POST /api/v1/kiosk/enroll (a tablet) "
+                        "or POST /api/v1/field/token (a surveyor's phone)."
+                    ),
+                },
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "A signed-in browser session (POST /login).",
+                },
             },
             "schemas": _schemas(max_items),
         },
@@ -195,6 +206,42 @@ def openapi_document(config: Mapping) -> dict:
                         "403": _error("This kiosk has been revoked."),
                         "413": _error(f"More than {max_items} items or {max_bytes} bytes."),
                         "429": _error("Too many requests from this kiosk.", retry_after=True),
+                        "503": BUSY,
+                    },
+                }
+            },
+            "/api/v1/field/token": {
+                "post": {
+                    "operationId": "fieldToken",
+                    "summary": "A device token for a signed-in surveyor's phone (SPEC 13).",
+                    "description": (
+                        "The one API call authorised by a browser session: the page /field "
+                        "sends its CSRF token (from <meta name=csrf-token>) in X-CSRFToken. "
+                        "Each call registers a new device; an admin may revoke it."
+                    ),
+                    "security": [{"session": []}],
+                    "parameters": [_header("X-CSRFToken", {"type": "string"})],
+                    "responses": {
+                        "200": _json("The new device token.", "FieldToken"),
+                        "400": _error("The CSRF token is missing or wrong."),
+                        "401": _error("Not signed in."),
+                        "403": _error("Signed in, but not as a surveyor bound to units."),
+                        "429": _error("Too many requests.", retry_after=True),
+                    },
+                }
+            },
+            "/api/v1/field/config": {
+                "get": {
+                    "operationId": "fieldConfig",
+                    "summary": "The surveyor's units and the field questionnaires.",
+                    "security": bearer,
+                    "responses": {
+                        "200": _json("The configuration of the field app.", "FieldConfig"),
+                        "401": _error("Missing or unknown device token."),
+                        "403": _error(
+                            "Not a surveyor's device (a kiosk's token), revoked, or the "
+                            "surveyor's account is disabled."
+                        ),
                         "503": BUSY,
                     },
                 }
@@ -440,9 +487,19 @@ def _schemas(max_items: int) -> dict:
                     "description": (
                         "question id -> value: rating5 1-5, yesno true/false, choice option "
                         "code, text string; null means unanswered. The first question (overall "
-                        "rating) is required."
+                        "rating) is required for a kiosk survey; a field survey requires "
+                        "the questions marked required that its skip logic shows."
                     ),
                     "additionalProperties": {"type": ["integer", "boolean", "string", "null"]},
+                },
+                "unit": {
+                    "type": "string",
+                    "description": (
+                        "Field responses only (a surveyor's device token): the slug of the unit "
+                        "the interview is about, one the surveyor is assigned to; otherwise "
+                        "the item is rejected with errors.unit. A kiosk's responses are about "
+                        "its own unit and leave this out."
+                    ),
                 },
                 "contact": {
                     "type": "object",
@@ -461,6 +518,66 @@ def _schemas(max_items: int) -> dict:
                         },
                     },
                 },
+            },
+        },
+        "FieldToken": {
+            "type": "object",
+            "required": ["token", "device"],
+            "properties": {
+                "token": {"type": "string", "description": "Bearer token for this phone."},
+                "device": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+            },
+        },
+        "FieldConfig": {
+            "type": "object",
+            "required": ["surveyor", "units", "surveys", "settings", "server_time"],
+            "properties": {
+                "surveyor": {
+                    "type": "object",
+                    "required": ["email"],
+                    "properties": {"email": {"type": "string"}},
+                },
+                "units": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["slug", "name", "type"],
+                        "properties": {
+                            "slug": {"type": "string"},
+                            "name": BILINGUAL,
+                            "type": {"type": "string"},
+                        },
+                    },
+                },
+                "surveys": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["key", "version", "definition", "unit_types"],
+                        "properties": {
+                            "key": {"type": "string"},
+                            "version": {"type": "integer"},
+                            "title": BILINGUAL,
+                            "unit_types": {"type": "array", "items": {"type": "string"}},
+                            "definition": {
+                                "type": "object",
+                                "description": "Sections and questions (docs/field.md).",
+                            },
+                        },
+                    },
+                },
+                "settings": {
+                    "type": "object",
+                    "properties": {
+                        "sync_max_responses": {"type": "integer"},
+                        "sync_max_bytes": {"type": "integer"},
+                    },
+                },
+                "server_time": DATE_TIME,
             },
         },
         "DeadLetters": {

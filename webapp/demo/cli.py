@@ -15,6 +15,7 @@ from sqlalchemy import select
 from webapp.auth.models import User
 from webapp.auth.services import create_user
 from webapp.cli_utils import commit_or_fail, run_import
+from webapp.demo.field import generate_field
 from webapp.demo.officials import seed_demo_officials
 from webapp.demo.responses import generate
 from webapp.extensions import db
@@ -68,8 +69,12 @@ def bootstrap_command(ward: str, with_responses: bool) -> None:
             # A fresh demo shows real dashboards, PDFs and a ranking of officials.
             officials = seed_demo_officials()
             count = generate(2, 1, 6.0)
+            interviews = generate_field()
             commit_or_fail("generating demo responses")
-            click.echo(f"demo data: {officials} officials, {count} responses")
+            click.echo(
+                f"demo data: {officials} officials, {count} responses, "
+                f"{interviews} field interviews and inspections"
+            )
     if db.session.scalar(select(db.func.count()).select_from(User)) == 0:
         password = secrets.token_urlsafe(12)
         create_user("admin@hailong.local", "admin", password)
@@ -103,6 +108,18 @@ def bootstrap_command(ward: str, with_responses: bool) -> None:
     click.echo(f"  url: {enrollment_url(code)}")
     if pin is not None:
         click.echo(f"  staff PIN (five taps on the unit name; shown once): {pin}")
+
+
+@demo_cli.command("field")
+@click.option("--year", type=int, default=None, help="Year of the interviews (default: this).")
+@click.option("--seed", default=1, show_default=True, help="Same seed, same interviews.")
+@click.option("--per-ward", default=30, show_default=True, help="Household interviews per ward.")
+def field_command(year: int | None, seed: int, per_ward: int) -> None:
+    """Demo household interviews (PAPI axes) and code-of-conduct inspections of every live
+    ward, by a demo surveyor (after `flask demo seed`)."""
+    count = generate_field(year, seed, per_ward)
+    commit_or_fail("generating demo field interviews")
+    click.echo(f"demo field interviews and inspections: {count} added")
 
 
 @demo_cli.command("responses")

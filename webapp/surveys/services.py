@@ -266,7 +266,7 @@ def publish(
     or "field"; a survey's mode never changes.
     """
     errors = validate_definition(definition, mode)
-    survey = get_survey(definition.get("key")) if not errors else None
+    survey = None if errors else get_survey(definition["key"])
     if survey is not None and survey.mode != mode:
         errors.append(f"key: '{survey.key}' is a {survey.mode} survey already")
     if errors:
