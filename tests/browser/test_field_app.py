@@ -5,12 +5,16 @@ device token and the config, then interviews are answered, resumed after an offl
 submitted offline and synced when the network returns (checked in `field_responses`).
 """
 
+import os
+import shutil
 import time
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from tests.browser.conftest import axe_violations, shot
+from tests.conftest import ROOT
 from webapp.extensions import db
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -137,7 +141,12 @@ def stored(app) -> list:
     with app.app_context():
         rows = db.session.scalars(select(FieldResponse)).all()
         return [
-            {"surveyor": r.surveyor.email, "unit": r.unit.slug, "answers": r.answers, "id": str(r.id)}
+            {
+                "surveyor": r.surveyor.email,
+                "unit": r.unit.slug,
+                "answers": r.answers,
+                "id": str(r.id),
+            }
             for r in rows
         ]
 
@@ -152,7 +161,9 @@ def wait_stored(app, n: int, seconds: float = 20) -> list:
     raise AssertionError(f"{n} field responses expected, got {stored(app)}")
 
 
-def test_offline_interview_resumed_after_reload_then_synced(surveyor, app, kiosk_server, new_context):
+def test_offline_interview_resumed_after_reload_then_synced(
+    surveyor, app, kiosk_server, new_context
+):
     context, page = signed_in_phone(new_context, kiosk_server)
     # The household survey lists only the surveyor's wards (not their health stations).
     page.select_option("select[name=survey]", "papi_household")
@@ -178,7 +189,8 @@ def test_offline_interview_resumed_after_reload_then_synced(surveyor, app, kiosk
 
     finish_interview(page, given)
     review = page.text_content("[data-field-screen=review]")
-    assert "Có" in review and "đường sá sạch đẹp" in review
+    assert "Có" in review
+    assert "đường sá sạch đẹp" in review
     page.click("button[data-action=submit]")
     page.wait_for_selector(field_screen("done"))
     expect(page.locator("[data-field-outbox]")).to_have_text("1")
@@ -231,7 +243,8 @@ def test_sign_out_offline_keeps_the_unsent_interview_until_sent(
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     expect(page.locator("[data-field-outbox]")).to_have_text("0", timeout=20_000)
     (row,) = wait_stored(app, 1)
-    assert row["surveyor"] == EMAIL and row["answers"] == given
+    assert row["surveyor"] == EMAIL
+    assert row["answers"] == given
     # Everything sent: the device token is gone; the phone asks to sign in again.
     expect(page.locator("[data-signin-message]")).to_have_text("Đã đăng xuất.")
     token = page.evaluate(
@@ -244,3 +257,40 @@ def test_sign_out_offline_keeps_the_unsent_interview_until_sent(
           })"""
     )
     assert token is None
+
+
+def test_screens_at_phone_size_are_accessible(surveyor, kiosk_server, new_context):
+    """Home, a section with unanswered required questions, and the review, at 390x844: no
+    axe violations; screenshots in test-artifacts/ (copied to docs/screenshots/ by hand)."""
+    # bypass_csp only so that axe-core can be injected; the other tests run under the CSP.
+    context = new_context(viewport=PHONE, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{kiosk_server}/login?next=/field")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_selector(field_screen("home"))
+    start(page)
+    page.click("[data-question=resp_age_group] [data-value=age_30_44]")
+    page.click("button[data-action=back]")
+    page.wait_for_selector(field_screen("home"))
+    screens = {"home": shot(page, "field-home")}
+    assert axe_violations(page) == []
+    page.click("[data-field-drafts] [data-action=resume]")
+    answer_section(page)
+    page.click("button[data-action=next]")
+    expect(page.locator("[data-section-progress]")).to_have_text("Phần 2/10")
+    page.click("[data-question=par_grassroots_law] [data-value=true]")
+    page.click("[data-question=par_voted_leader] [data-value=true]")
+    page.click("button[data-action=next]")  # blocked: the messages show
+    expect(page.locator("[data-section-error]")).to_have_text("Còn 3 câu bắt buộc chưa trả lời.")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    screens["interview"] = shot(page, "field-interview")
+    assert axe_violations(page) == []
+    finish_interview(page, {})
+    screens["review"] = shot(page, "field-review")
+    assert axe_violations(page) == []
+    docs = ROOT / "docs" / "screenshots"
+    if docs.is_dir() and os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        for name, path in screens.items():
+            shutil.copy(path, docs / f"field-{name}.png")

@@ -16,7 +16,7 @@ from webapp.kiosk.shell import AppShell
 SCOPE = "/field"
 TEMPLATE = Path(__file__).parent / "templates" / "field" / "app.html"
 CONFIG_URL = "/api/v1/field/config"
-TOKEN_URL = "/api/v1/field/token"
+DEVICE_URL = "/api/v1/field/token"
 DB_NAME = "hailong-field"
 
 # The modules the page imports (preloaded: no import waterfall), then the rest it needs offline.
@@ -58,7 +58,7 @@ def boot_data() -> dict:
         "db_name": DB_NAME,
         "config_url": CONFIG_URL,
         "config_cache": FIELD.config_cache,
-        "token_url": TOKEN_URL,
+        "token_url": DEVICE_URL,
         "login_url": url_for("auth.login", next=SCOPE),
         "logout_url": url_for("auth.logout"),
         "strings": field_strings(),
