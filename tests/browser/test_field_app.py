@@ -257,6 +257,10 @@ def test_sign_out_offline_keeps_the_unsent_interview_until_sent(
           })"""
     )
     assert token is None
+    # The web session was ended too once online (signed out offline: POST /logout then).
+    page.goto(f"{kiosk_server}/field")
+    page.wait_for_selector(field_screen("signin"))
+    assert page.locator("meta[name=csrf-token]").count() == 0
 
 
 def test_screens_at_phone_size_are_accessible(surveyor, kiosk_server, new_context):

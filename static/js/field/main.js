@@ -34,6 +34,7 @@ const state = {
   signedOut: false,
   record: null, // the interview open on screen (an outbox DRAFT)
   message: null, // {screen, key, params}: a notice shown on the sign-in or home screen
+  logoutCsrf: null, // the CSRF token of a web session to end once online (signed out offline)
   submitting: false,
 };
 let outbox;
@@ -483,6 +484,7 @@ async function signOut() {
     let logoutPending = false;
     if (state.csrf) {
       logoutPending = !(navigator.onLine !== false && (await endSession(boot.logout_url, state.csrf)));
+      state.logoutCsrf = logoutPending ? state.csrf : null; // retried on the `online` event
       state.csrf = null;
       document.querySelector('meta[name=csrf-token]')?.remove();
     }
@@ -494,6 +496,14 @@ async function signOut() {
   } finally {
     button.disabled = false;
   }
+}
+
+// Signed out while offline: the web session ends as soon as the network is back.
+async function endPendingSession() {
+  const csrf = state.logoutCsrf;
+  state.logoutCsrf = null;
+  if (await endSession(boot.logout_url, csrf)) await outbox.setMetas({ logout_pending: undefined });
+  else state.logoutCsrf = csrf;
 }
 
 async function forgetDevice() {
@@ -548,6 +558,7 @@ function wire() {
   $('[data-action=signout]').addEventListener('click', signOut);
   window.addEventListener('online', () => {
     renderStatus();
+    if (state.logoutCsrf) endPendingSession();
     syncer.resetBackoff();
     flush({ force: true });
     if (state.token && !state.signedOut) refreshConfig();
@@ -564,6 +575,7 @@ async function firstScreen() {
       await endSession(boot.logout_url, state.csrf);
       await outbox.setMetas({ logout_pending: undefined });
       state.csrf = null;
+      document.querySelector('meta[name=csrf-token]')?.remove();
     }
     if (!state.csrf) {
       show('signin');
