@@ -298,3 +298,37 @@ def test_screens_at_phone_size_are_accessible(surveyor, kiosk_server, new_contex
     if docs.is_dir() and os.environ.get("UPDATE_SCREENSHOTS") == "1":
         for name, path in screens.items():
             shutil.copy(path, docs / f"field-{name}.png")
+
+
+def test_rejected_interview_listed_with_the_server_error_and_english_toggle(
+    surveyor, kiosk_server, new_context
+):
+    _context, page = signed_in_phone(new_context, kiosk_server)
+    # An interview about a unit this surveyor is not bound to (as if assigned away since).
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open('hailong-field');
+            open.onsuccess = () => {
+              const tx = open.result.transaction('outbox', 'readwrite');
+              tx.objectStore('outbox').put({
+                id: '01890a5d-ac96-774b-bcce-b302099a8057', survey: 'papi_household', version: 1,
+                locale: 'vi', unit: 'ben-thanh', unit_slug: 'ben-thanh', state: 'ready',
+                started_at: '2026-01-05T08:00:00Z', submitted_at: '2026-01-05T08:30:00Z',
+                answers: {}, local: {section: 9},
+              });
+              tx.oncomplete = () => { open.result.close(); resolve(); };
+              tx.onerror = () => reject(tx.error);
+            };
+          })"""
+    )
+    page.click("button[data-action=sync]")
+    dead = page.locator("[data-field-dead] [data-dead-id]")
+    expect(dead).to_have_count(1)
+    expect(dead.locator("[data-dead-errors]")).to_contain_text("unit")
+    expect(page.locator("[data-field-outbox]")).to_have_text("0")
+    page.click("[data-lang=en]")
+    expect(page.locator("[data-field-screen=home] h1")).to_have_text("New form")
+    expect(page.locator("button[data-action=signout]")).to_have_text("Sign out")
+    page.reload()  # the language is kept on the phone
+    page.wait_for_selector(field_screen("home"))
+    expect(page.locator("button[data-action=start]")).to_have_text("Start")
