@@ -199,6 +199,7 @@ def test_offline_interview_resumed_after_reload_then_synced(
     context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     expect(page.locator("[data-field-outbox]")).to_have_text("0", timeout=20_000)
+    expect(page.locator("[data-done-status]")).to_have_text("Phiếu đã được gửi lên máy chủ.")
     (row,) = wait_stored(app, 1)
     assert row["surveyor"] == EMAIL
     assert row["unit"] == "sai-gon"

@@ -36,6 +36,7 @@ const state = {
   message: null, // {screen, key, params}: a notice shown on the sign-in or home screen
   logoutCsrf: null, // the CSRF token of a web session to end once online (signed out offline)
   submitting: false,
+  doneId: null, // the interview the "done" screen is about
 };
 let outbox;
 let syncer;
@@ -124,6 +125,7 @@ function setLanguage(lang) {
   if (state.screen === 'home') renderHome();
   if (state.screen === 'interview') renderSection();
   if (state.screen === 'review') renderReview();
+  refreshDone();
   if (state.record && state.screen !== 'done') outbox.updateDraft(state.record.id, { locale: lang });
 }
 
@@ -408,14 +410,26 @@ async function toReview() {
   show('review');
 }
 
+// Whether the interview just sent is still on the phone or on the server already.
+function renderDone(queued) {
+  $('[data-done-status]').textContent = i18n.t(queued ? 'done_queued' : 'done_sent');
+}
+
+async function refreshDone() {
+  if (state.screen !== 'done' || !state.doneId) return;
+  const ready = await outbox.nextBatch(1000);
+  renderDone(ready.some((record) => record.id === state.doneId));
+}
+
 async function submitInterview() {
   if (!state.record || state.submitting) return;
   state.submitting = true;
   try {
     const answers = keptAnswers(definition(), state.record.answers);
     await outbox.submit(state.record.id, { answers, locale: i18n.lang, submitted_at: new Date().toISOString() });
+    state.doneId = state.record.id;
     state.record = null;
-    $('[data-done-status]').textContent = i18n.t('done_queued');
+    renderDone(true);
     show('done'); // only now: the interview is committed to IndexedDB
     await renderStatus();
     flush();
@@ -610,6 +624,7 @@ async function main() {
     extraHeaders: async () => ({ 'X-Kiosk-App-Version': boot.version, 'X-Kiosk-Queued': String(await outbox.count()) }),
     onChange: () => {
       renderStatus();
+      refreshDone();
       if (state.screen === 'home') renderDead();
     },
     onUnauthorized: (status, code) => {
