@@ -105,6 +105,7 @@ def world(seeded):
             "public_id": "ownrecord0000",
             "official_id": own_official.id,
             "case_id": own_alert.case_id,
+            "year": 2025,
             # No such response: the role checks come before the lookup (admins get a 404).
             "response_id": "0190a0b0-0000-7000-8000-000000000001",
         }

@@ -154,6 +154,7 @@ ALERT_RULES = Choices(
     ("receipt_missing", _l("receipt not given")),
     ("kiosk_silent", _l("kiosk silent for more than a working day")),
     ("quarantined", _l("new quarantined response")),
+    ("inspection_failed", _l("code-of-conduct inspection found violations")),
 )
 
 CASE_STATUSES = Choices(

@@ -61,10 +61,20 @@ class DefaultConfig:
 
     # Figures (SPEC section 4).
     MIN_N = 30
+    # Field survey scores (SPEC 13, webapp/field/scoring.py): an axis of a ward is shown
+    # from this many respondents.
+    FIELD_MIN_N = 10
 
     # Alerts (SPEC 12, webapp/alerts/rules.py): the rules `flask alerts run` evaluates, the
     # days of a unit's share compared with its target, and how far back responses are read.
-    ALERT_RULES = ("below_target", "low_rating", "receipt_missing", "kiosk_silent", "quarantined")
+    ALERT_RULES = (
+        "below_target",
+        "low_rating",
+        "receipt_missing",
+        "kiosk_silent",
+        "quarantined",
+        "inspection_failed",
+    )
     ALERT_WINDOW_DAYS = 30
     ALERT_LOOKBACK_DAYS = 7
     # `flask alerts run` mails each new alert to the unit's managers; True: one daily digest

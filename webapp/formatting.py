@@ -124,6 +124,33 @@ def interval(low, high, locale: str | None = None) -> str:
     return f"{number(low, 1, locale)}–{percent(high, 1, locale)}"
 
 
+def score(value, locale: str | None = None) -> str:
+    """A score on PAPI's 1–10 scale, one decimal: "7,3" / "7.3"."""
+    return number(value, 1, locale)
+
+
+def score_interval(low, high, locale: str | None = None) -> str:
+    """The 95 % interval of a score: "6,1–8,5" ("–" without one)."""
+    if low is None or high is None:
+        return DASH
+    return f"{score(low, locale)}–{score(high, locale)}"
+
+
+def share_of_points(value, locale: str | None = None) -> str:
+    """An item's mean points (0..1) as a percent of the full points: 0.667 → "66,7 %"."""
+    if value is None:
+        return DASH
+    return percent(float(value) * 100, 1, locale)
+
+
+def bilingual(text, locale: str | None = None) -> str:
+    """A {"vi", "en"} text of a definition in the locale (Vietnamese when it lacks one)."""
+    if not isinstance(text, dict):
+        return DASH if text is None else str(text)
+    lang = _lang(locale)
+    return str(text.get(lang) or text.get("vi") or DASH)
+
+
 # --- periods ------------------------------------------------------------------------------------
 
 
@@ -315,6 +342,10 @@ def register_template_filters(app) -> None:
         "verdict": verdict,
         "verdict_class": verdict_class,
         "label": choices.label,
+        "score": score,
+        "score_interval": score_interval,
+        "points_pct": share_of_points,
+        "bilingual": bilingual,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

@@ -35,6 +35,19 @@ DETAILS = {
         "office_hours_silent": 12.5,
     },
     "quarantined": {"item": 7, "fields": ["overall"]},
+    "inspection_failed": {
+        "response": "0190a0b0-0000-7000-8000-000000000003",
+        "at": "2025-02-10T03:00:00+00:00",
+        "surveyor": "ban-mttq@example.vn",
+        "checks": 10,
+        "failed": [
+            {
+                "question": "insp_polite",
+                "text": {"vi": "Cán bộ tiếp dân lịch sự", "en": "Staff are polite"},
+                "finding": "Quát người dân",
+            }
+        ],
+    },
 }
 
 
@@ -105,6 +118,9 @@ def test_case_page_shows_its_alerts_in_vietnamese(seeded, cases):
     assert page.count("data-alert=") == 2
     assert "Mở việc theo cảnh báo số" in page
     assert "được gộp vào việc này" in page
+    page = client.get(f"/cases/{cases['inspection_failed']}").get_data(as_text=True)
+    assert "Cán bộ tiếp dân lịch sự (vi phạm ghi nhận: Quát người dân)" in page
+    assert "1 trên 10 mục không đạt" in page
 
 
 def test_workflow_is_recorded_and_audited(seeded, cases):

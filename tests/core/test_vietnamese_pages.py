@@ -23,10 +23,11 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from tests.factories import PASSWORD, add_responses, kiosk_for, login, make_user
+from tests.field._data import add_field, checklist, surveyor
 from tests.test_access_matrix import build, routes
 from webapp.alerts.models import Case
 from webapp.alerts.rules import RULES, Finding
-from webapp.alerts.services import CaseChange, record_findings, update_case
+from webapp.alerts.services import CaseChange, record_findings, record_inspections, update_case
 from webapp.audit.services import record
 from webapp.choices import KINDS, LANGUAGES
 from webapp.extensions import db
@@ -59,6 +60,8 @@ EXTRA_QUERIES = {
     "admin.audit": ["?page=2", "?action=auth.login", "?unit=no-such-unit"],
     "admin.flags": ["?decided=yes", "?reason=drift", "?period=2025-Q1", "?reason=bad"],
     "kiosk.enroll_page": ["?code=AAAA-AAAA"],
+    "field_results.results": ["?year=2025", "?year=bad"],
+    "field_results.inspections": ["?year=2025", "?year=1999"],
 }
 
 ENGLISH_PHRASES = [
@@ -380,6 +383,19 @@ ALERT_DETAILS = {
         "office_hours_silent": 12.5,
     },
     "quarantined": {"item": 1, "fields": ["overall"]},
+    "inspection_failed": {
+        "response": "0190a0b0-0000-7000-8000-000000000002",
+        "at": "2025-02-10T03:00:00+00:00",
+        "surveyor": "ban-mttq@example.vn",
+        "checks": 10,
+        "failed": [
+            {
+                "question": "insp_card_worn",
+                "text": {"vi": "Cán bộ đeo thẻ công chức", "en": "Staff wear their cards"},
+                "finding": "Không đeo thẻ",
+            }
+        ],
+    },
 }
 # Every case page of the world, not only the first: each rule explains itself differently.
 EXTRA_QUERIES["alerts.cases"] = [
@@ -454,6 +470,7 @@ def world(seeded):
             target, details = AUDIT_SHAPES.get(action, (OWN_UNIT, {}))
             record(action, unit_id=unit.id, target=target, actor_label="cli", **details)
         record("kiosk.enroll", unit_id=unit.id, target=f"kiosk:{enrolled.id}", kiosk_id=enrolled.id)
+        field_interviews_and_inspections()
         db.session.commit()
         return {
             "slug": OWN_UNIT,
@@ -468,7 +485,44 @@ def world(seeded):
             "public_id": report.public_id or "x",
             "case_id": alerts[0].case_id,
             "response_id": drifted[1],
+            "year": 2025,
         }
+
+
+def field_interviews_and_inspections() -> None:
+    """Household interviews in the own ward (enough for every axis to be shown) and in
+    another, one failed and one passed inspection, so the field results pages show figures."""
+    _user, device, _token = surveyor("ban-mttq@example.vn", OWN_UNIT, "sai-gon")
+    answers = {
+        "par_grassroots_law": True,
+        "par_meeting_invited": False,
+        "par_voted_leader": True,
+        "par_leader_candidates": True,
+        "par_contributions_overseen": "public_only",
+        "tra_poor_list_posted": True,
+        "tra_land_price_info": 4,
+        "acc_contacted": True,
+        "acc_contact_outcome": "partly",
+        "cor_extra_pay_procedure": False,
+        "adm_used_ward": True,
+        "adm_trips": "twice",
+        "pub_health_station": 3,
+        "env_waste_collected": True,
+        "egov_internet_use": True,
+        "egov_portal_used": True,
+        "egov_portal_rating": 5,
+    }
+    for i in range(12):
+        add_field(device, OWN_UNIT, {**answers, "tra_land_price_info": 1 + i % 5})
+    add_field(device, "sai-gon", answers)
+    failed = add_field(
+        device,
+        OWN_UNIT,
+        checklist({"insp_card_worn": "Không đeo thẻ", "insp_polite": "Quát người dân"}),
+        survey="conduct_inspection",
+    )
+    add_field(device, OWN_UNIT, checklist(), survey="conduct_inspection")
+    record_inspections([failed.id])
 
 
 def html_routes(app, values):

@@ -23,8 +23,8 @@ def test_demo_seed_loads_district_1_and_is_idempotent(seeded, runner):
     assert "units: 0 created, 0 updated" in again.output
     with seeded.app_context():
         assert counts() == before
-        assert before["Survey"] == 3
-        assert before["SurveyVersion"] == 3
+        assert before["Survey"] == 5  # 3 kiosk questionnaires, 2 field ones
+        assert before["SurveyVersion"] == 5
         wards_2024 = db.session.scalars(
             select(Unit).where(Unit.type_code == "ward_one_stop", Unit.active.is_(False))
         ).all()

@@ -25,6 +25,9 @@ def _detail(alert) -> str:
         return f"kiosk={d.get('kiosk')} last_contact={d.get('last_contact')}"
     if alert.rule == "quarantined":
         return f"item={d.get('item')}"
+    if alert.rule == "inspection_failed":
+        failed = ",".join(str(item.get("question")) for item in d.get("failed") or [])
+        return f"inspection={d.get('response')} failed={failed}"
     return alert.key
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import and_, select
 
 from webapp.dashboard import figures
 from webapp.extensions import db
+from webapp.field import scoring
 from webapp.kiosk.models import Kiosk
 from webapp.periods import Period
 from webapp.responses.models import QuarantinedResponse, Response
@@ -211,12 +212,50 @@ def quarantined(now: datetime) -> list[Finding]:  # noqa: ARG001 - every rule ta
     ]
 
 
+# A finding stays short: each failed item's id, its text (so the alert reads without the
+# survey at hand) and the inspector's finding, cut to this length.
+FINDING_CHARS = 300
+
+
+def inspection_findings(results: Iterable[scoring.InspectionResult]) -> list[Finding]:
+    """One finding per inspection with a failed check, keyed by the inspection's id."""
+    return [
+        Finding(
+            "inspection_failed",
+            result.unit.id,
+            str(result.response_id),
+            {
+                "response": str(result.response_id),
+                "at": result.submitted_at.astimezone(UTC).isoformat(),
+                "surveyor": result.surveyor_email,
+                "checks": result.checks,
+                "failed": [
+                    {
+                        "question": item.question_id,
+                        "text": {k: str(v) for k, v in item.text.items() if k in ("vi", "en")},
+                        "finding": item.finding[:FINDING_CHARS],
+                    }
+                    for item in result.failed
+                ],
+            },
+        )
+        for result in results
+    ]
+
+
+def inspection_failed(now: datetime) -> list[Finding]:  # noqa: ARG001 - every rule takes `now`
+    """(f) A code-of-conduct inspection (SPEC 13) that found at least one check failed; also
+    evaluated right when the inspection is synced (services.record_inspections)."""
+    return inspection_findings(scoring.failed_inspections())
+
+
 RULES: dict[str, Callable[[datetime], list[Finding]]] = {
     "below_target": below_target,
     "low_rating": low_rating,
     "receipt_missing": receipt_missing,
     "kiosk_silent": kiosk_silent,
     "quarantined": quarantined,
+    "inspection_failed": inspection_failed,
 }
 
 

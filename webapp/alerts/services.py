@@ -24,6 +24,7 @@ from webapp.auth.models import User
 from webapp.choices import CASE_STATUSES
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
+from webapp.field import scoring
 from webapp.responses.models import Response
 
 CHUNK = 300
@@ -104,6 +105,17 @@ def run_rules(now: datetime | None = None, only: Iterable[str] | None = None) ->
     """Evaluate the rules now and record what is new (the caller commits, then delivers)."""
     moment = now or datetime.now(UTC)
     return record_findings(rules.evaluate(moment, only))
+
+
+def record_inspections(response_ids: Iterable[uuid.UUID]) -> list[Alert]:
+    """The inspection rule over just-stored field responses (the sync request records its
+    alerts in its own transaction, without waiting for `flask alerts run`)."""
+    if "inspection_failed" not in rules.enabled_rules():
+        return []
+    ids = list(response_ids)
+    if not ids:
+        return []
+    return record_findings(rules.inspection_findings(scoring.failed_inspections(ids)))
 
 
 # --- who sees which cases -----------------------------------------------------------------

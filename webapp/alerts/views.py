@@ -9,7 +9,14 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.alerts.models import Alert, CaseEvent
 from webapp.choices import ALERT_RULES, CASE_STATUSES
-from webapp.formatting import count, date_text, datetime_text, percent, target_percent
+from webapp.formatting import (
+    count,
+    current_locale,
+    date_text,
+    datetime_text,
+    percent,
+    target_percent,
+)
 
 # How each rule decides, as the /cases page explains it.
 RULE_EXPLANATIONS = {
@@ -27,6 +34,10 @@ RULE_EXPLANATIONS = {
     "quarantined": _l(
         "The server could not accept a response; it is kept in quarantine until an "
         "administrator corrects or dismisses it."
+    ),
+    "inspection_failed": _l(
+        "An unannounced code-of-conduct inspection found at least one item of the checklist "
+        "not complied with; the inspector's finding is kept with each item."
     ),
 }
 
@@ -92,7 +103,41 @@ def explain(alert: Alert) -> str:
             "Quarantined response no. %(item)s is waiting for an administrator.",
             item=d.get("item", "–"),
         )
+    if alert.rule == "inspection_failed":
+        return explain_inspection(d)
     return ALERT_RULES.label(alert.rule)
+
+
+def failed_items(details: dict) -> list[tuple[str, str]]:
+    """(the item as the checklist words it, the inspector's finding) of an inspection alert."""
+    locale = current_locale()
+    rows = []
+    for item in details.get("failed") or []:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text")
+        if not isinstance(text, dict):
+            text = {}
+        label = text.get(locale) or text.get("vi") or "–"
+        rows.append((str(label), str(item.get("finding") or "").strip() or "–"))
+    return rows
+
+
+def explain_inspection(details: dict) -> str:
+    failed = failed_items(details)
+    checks = details.get("checks")
+    summary = _(
+        "Code-of-conduct inspection of %(at)s by %(surveyor)s: %(failed)s of %(checks)s items "
+        "not complied with.",
+        at=_moment(details.get("at")),
+        surveyor=details.get("surveyor") or "–",
+        failed=count(len(failed)),
+        checks=count(checks) if isinstance(checks, int) else "–",
+    )
+    lines = [
+        _("%(item)s (finding: %(finding)s)", item=item, finding=finding) for item, finding in failed
+    ]
+    return " ".join([summary, "; ".join(lines)]) if lines else summary
 
 
 FIELD_LABELS = {
