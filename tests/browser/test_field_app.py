@@ -80,6 +80,25 @@ def wait_saved(page, question: str) -> None:
     raise AssertionError(f"draft never got an answer to {question}")
 
 
+def wait_section_saved(page, index: int) -> None:
+    """Until the open draft records that it is at section `index` (saved after the render)."""
+    script = """(index) => new Promise((resolve) => {
+        const open = indexedDB.open('hailong-field');
+        open.onsuccess = () => {
+          const request = open.result.transaction('outbox').objectStore('outbox').getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(request.result.some((r) => r.state === 'draft' && r.local.section === index));
+          };
+        };
+      })"""
+    for _ in range(100):
+        if page.evaluate(script, index):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"draft never saved section {index}")
+
+
 def answer_section(page) -> dict:
     """Answer every visible question of the open section: yes, 4, the first option, a text.
     Questions appearing after an answer (show_if) are answered too. -> the answers given."""
@@ -178,6 +197,7 @@ def test_offline_interview_resumed_after_reload_then_synced(
     given.update(answer_section(page))
     page.click("button[data-action=next]")
     expect(page.locator("[data-section-progress]")).to_have_text("Phần 3/10")
+    wait_section_saved(page, 2)
 
     page.reload()  # offline: the shell comes from the service worker
     page.wait_for_selector(field_screen("home"))
