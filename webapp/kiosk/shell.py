@@ -4,6 +4,9 @@ The service worker precaches exactly `ASSETS` plus the shell page. Its cache nam
 version hashed from those files, the shell template and the strings, so any change to what
 a tablet runs yields a new service worker (browsers compare the script byte for byte), a
 fresh cache, and the old cache deleted on activation.
+
+`AppShell` holds that logic for any offline shell: the kiosk's (`KIOSK`, below) and the
+field app's (webapp/field/shell.py), which share static/js/kiosk/sw.js.
 """
 
 import hashlib
