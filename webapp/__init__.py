@@ -117,13 +117,15 @@ def register_blueprints(app: Flask) -> None:
     from webapp.contacts.routes import bp as contacts_bp
     from webapp.core.routes import bp as core_bp
     from webapp.dashboard.routes import bp as dashboard_bp
+    from webapp.field.app_routes import bp as field_app_bp
     from webapp.field.results_routes import bp as field_results_bp
     from webapp.kiosk.routes import bp as kiosk_bp
     from webapp.officials.routes import bp as officials_bp
     from webapp.reports.routes import bp as reports_bp
 
     blueprints = (core_bp, auth_bp, kiosk_bp, api_bp, dashboard_bp, admin_bp, reports_bp)
-    for blueprint in (*blueprints, officials_bp, alerts_bp, contacts_bp, field_results_bp):
+    field = (field_results_bp, field_app_bp)
+    for blueprint in (*blueprints, officials_bp, alerts_bp, contacts_bp, *field):
         app.register_blueprint(blueprint)
 
 

@@ -13,7 +13,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(url, options) {
+export async function request(url, options) {
   const controller = new AbortController();
   const timeout = setTimeout(() => controller.abort(), TIMEOUT_MS);
   try {
@@ -23,7 +23,7 @@ async function request(url, options) {
   }
 }
 
-async function failure(reply) {
+export async function failure(reply) {
   let body = {};
   try {
     body = await reply.json();

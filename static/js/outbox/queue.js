@@ -4,9 +4,11 @@
 // Counts and batches read the `state` indexes (db.js), never the whole queue.
 import { DRAFT, READY } from './db.js';
 
-// What the server gets: the record minus our local bookkeeping fields.
+// What the server gets: the record minus our local bookkeeping fields. An app keeps any
+// further bookkeeping of its own (the field app: the section an interview is at) under
+// `local`, which is never sent either.
 export function payloadOf(record) {
-  const { state, touched_at: _touched, unit_slug: _unit, ...payload } = record;
+  const { state, touched_at: _touched, unit_slug: _unit, local: _local, ...payload } = record;
   return payload;
 }
 
@@ -56,6 +58,11 @@ export class Outbox {
     }
     await tx.done;
     return drafts.length;
+  }
+
+  // Surveys still being answered (the field app lists them to be resumed).
+  drafts() {
+    return this.db.getAllFromIndex('outbox', 'state', DRAFT);
   }
 
   // Unacknowledged responses, drafts included (what [data-outbox-count] shows).

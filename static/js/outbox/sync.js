@@ -9,6 +9,8 @@
 // - each request has a timeout (AbortController), so a dead connection cannot wedge the loop;
 // - a response is only ever sent under a token of the unit it was collected for: after a
 //   re-enrollment for another unit the old unit's responses go to the dead letters instead;
+//   `unitBound: false` turns that off for devices whose records name their own unit (the
+//   field app: one surveyor's phone, interviews about many wards, each item with `unit`);
 // - 401/403 from the API itself (unknown or revoked token) are reported to `onUnauthorized`.
 
 import { backoffDelay, retryAfterMs } from './backoff.js';
@@ -44,6 +46,7 @@ export class Syncer {
     outbox,
     getToken,
     getUnit = () => null,
+    unitBound = true, // false: records carry their own unit; no getUnit, no setAsideForeign
     payloadOf,
     url = '/api/v1/sync',
     extraHeaders = async () => ({}),
@@ -54,7 +57,7 @@ export class Syncer {
     onSuccess = () => {},
     onUnauthorized = () => {},
   }) {
-    Object.assign(this, { outbox, getToken, getUnit, payloadOf, url, extraHeaders, batchSize, timeoutMs, capMs });
+    Object.assign(this, { outbox, getToken, getUnit, unitBound, payloadOf, url, extraHeaders, batchSize, timeoutMs, capMs });
     Object.assign(this, { onChange, onSuccess, onUnauthorized });
     this.attempt = 0;
     this.notBefore = 0;
@@ -127,9 +130,9 @@ export class Syncer {
   async drain() {
     for (;;) {
       const token = await this.getToken();
-      const unit = await this.getUnit();
-      if (!token || !unit) return (await this.outbox.readyCount()) ? 'no-token' : 'empty';
-      await this.setAsideForeign(unit);
+      const unit = this.unitBound ? await this.getUnit() : null;
+      if (!token || (this.unitBound && !unit)) return (await this.outbox.readyCount()) ? 'no-token' : 'empty';
+      if (this.unitBound) await this.setAsideForeign(unit);
       const batch = await this.outbox.nextBatch(this.size);
       if (!batch.length) return 'empty';
       let reply;
