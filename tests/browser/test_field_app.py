@@ -284,6 +284,47 @@ def test_sign_out_offline_keeps_the_unsent_interview_until_sent(
     assert page.locator("meta[name=csrf-token]").count() == 0
 
 
+def test_another_surveyor_cannot_sign_in_over_unsent_interviews(
+    surveyor, app, runner, kiosk_server, new_context
+):
+    """A phone handed on: the next surveyor's token would stamp the previous one's unsent
+    interviews with the wrong name, so they must be sent under their own token first."""
+    result = runner.invoke(
+        args=["users", "create", "other@example.vn", "--role", "surveyor", "--unit", "sai-gon"]
+        + ["--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    context, page = signed_in_phone(new_context, kiosk_server)
+    context.set_offline(True)
+    start(page, survey="conduct_inspection")
+    finish_interview(page, {})
+    page.click("button[data-action=submit]")
+    page.wait_for_selector(field_screen("done"))
+    page.click("button[data-action=home]")
+    page.click("button[data-action=signout]")
+    page.wait_for_selector(field_screen("signin"))
+    # Back online, but the server cannot take the interview yet.
+    page.route("**/api/v1/sync", lambda route: route.fulfill(status=503, body="{}"))
+    context.set_offline(False)
+    page.click("[data-action=signin]")
+    page.fill("input[name=email]", "other@example.vn")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[type=submit]")
+    expect(page.locator("[data-signin-message]")).to_contain_text(
+        "Còn 1 phiếu của lần đăng nhập trước chưa gửi được"
+    )
+    assert stored(app) == []
+    page.unroute("**/api/v1/sync")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-field-outbox]")).to_have_text("0", timeout=20_000)
+    (row,) = wait_stored(app, 1)
+    assert row["surveyor"] == EMAIL  # the one who filled it in
+    # Now the second surveyor gets a device of their own.
+    page.goto(f"{kiosk_server}/field")
+    page.wait_for_selector(field_screen("home"))
+
+
 def test_screens_at_phone_size_are_accessible(surveyor, kiosk_server, new_context):
     """Home, a section with unanswered required questions, and the review, at 390x844: no
     axe violations; screenshots in test-artifacts/ (copied to docs/screenshots/ by hand)."""

@@ -22,6 +22,8 @@ FIELD_STRINGS: dict[str, dict[str, str]] = {
         "làm việc được cả khi không có mạng.",
         "signin_link": "Đăng nhập",
         "signin_offline": "Cần có mạng để đăng nhập lần đầu.",
+        "signin_unsent": "Còn {n} phiếu của lần đăng nhập trước chưa gửi được. Cần gửi xong "
+        "(khi có mạng) trước khi đăng nhập lại, để phiếu mang đúng tên điều tra viên.",
         "signin_working": "Đang kết nối thiết bị…",
         "signin_failed": "Không kết nối được thiết bị (mã lỗi {status}). Vui lòng thử lại.",
         "signin_refused": "Máy chủ không còn nhận thiết bị này. Vui lòng đăng nhập lại.",
@@ -85,6 +87,8 @@ FIELD_STRINGS: dict[str, dict[str, str]] = {
         "works without a network.",
         "signin_link": "Sign in",
         "signin_offline": "The first sign-in needs a network.",
+        "signin_unsent": "{n} forms of the previous sign-in are not sent yet. They must be "
+        "sent (when online) before signing in again, so that they carry the right surveyor.",
         "signin_working": "Connecting this device…",
         "signin_failed": "Could not connect this device (error {status}). Please try again.",
         "signin_refused": "The server no longer accepts this device. Please sign in again.",

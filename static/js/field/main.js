@@ -106,7 +106,9 @@ async function renderStatus() {
   net.classList.toggle('off', !online);
   $('[data-field-last-sync]').textContent = lastSync ? i18n.t('last_sync', { time: when(lastSync) }) : i18n.t('never_synced');
   if (state.signedOut && state.screen === 'signin') {
-    setMessage('signin', ready ? 'signout_pending' : 'signed_out', { n: ready });
+    // A page with a session (state.csrf) is a new sign-in waiting for the old interviews.
+    const pending = state.csrf ? 'signin_unsent' : 'signout_pending';
+    setMessage('signin', ready ? pending : 'signed_out', { n: ready });
   }
   if (state.signedOut && ready === 0 && state.token) await forgetDevice();
 }
@@ -595,7 +597,17 @@ async function firstScreen() {
       show('signin');
       return;
     }
-    // A fresh sign-in after signing out: a new device token for this session.
+    // A fresh sign-in after signing out, perhaps by another surveyor. Interviews of the
+    // previous sign-in still unsent go first, under its own token: a new token would stamp
+    // them with the new surveyor's name.
+    if (state.token && (await outbox.readyCount())) await syncer.flush({ force: true });
+    const unsent = await outbox.readyCount();
+    if (unsent) {
+      setMessage('signin', 'signin_unsent', { n: unsent });
+      show('signin');
+      return;
+    }
+    // Then a new device token for this session.
     if (!(await obtainToken())) return;
   } else if (!state.token) {
     if (!state.csrf || !(await obtainToken())) {
