@@ -27,7 +27,7 @@ from webapp.sync.services import (
     SyncResult,
     ingest_batch,
     quarantine_rejected,
-    record_conflict,
+    settle_resent,
 )
 from webapp.sync.validation import (
     Envelope,
@@ -286,16 +286,15 @@ def ingest_field_batch(
         ]
     )
 
-    already_stored = [item for item in items if item.id not in inserted]
-    stored = _stored_contents([item.id for item in already_stored])
-    for item in already_stored:
-        if stored.get(item.id) != _item_content(device, item, version_ids):
-            record_conflict(device, item, rejected)
-    for item in repeats:
-        if _item_content(device, item, version_ids) != _item_content(
-            device, first_by_id[item.id], version_ids
-        ):
-            record_conflict(device, item, rejected)
+    settle_resent(
+        device,
+        [item for item in items if item.id not in inserted],
+        repeats,
+        first_by_id,
+        _stored_contents,
+        lambda item: _item_content(device, item, version_ids),
+        rejected,
+    )
 
     for item in items:
         (result.accepted if item.id in inserted else result.duplicates).append(item.client_id)

@@ -421,15 +421,15 @@ def ingest_batch(kiosk: Kiosk, envelope: Envelope, now: datetime | None = None) 
     )
 
     # Everything not stored by this statement is a duplicate; compare its content.
-    already_stored = [c.item for c in candidates if c.item.id not in inserted]
-    stored = _stored_contents([item.id for item in already_stored])
-    for item in already_stored:
-        if stored.get(item.id) != _item_content(kiosk, item, version_ids):
-            record_conflict(kiosk, item, rejected)
-    for item in repeats:
-        first = first_by_id[item.id]
-        if _item_content(kiosk, item, version_ids) != _item_content(kiosk, first, version_ids):
-            record_conflict(kiosk, item, rejected)
+    settle_resent(
+        kiosk,
+        [c.item for c in candidates if c.item.id not in inserted],
+        repeats,
+        first_by_id,
+        _stored_contents,
+        lambda item: _item_content(kiosk, item, version_ids),
+        rejected,
+    )
 
     for candidate in candidates:
         target = result.accepted if candidate.item.id in inserted else result.duplicates
@@ -509,6 +509,29 @@ def _resolve(held: QuarantinedResponse, how: str, by_user_id, note: str, now) ->
     held.resolved_by_id = by_user_id
     held.resolution_note = note or None
     db.session.flush()
+
+
+def settle_resent(
+    device: Kiosk,
+    already_stored: list,
+    repeats: list,
+    first_by_id: Mapping,
+    stored_contents: Callable[[list], dict],
+    content_of: Callable,
+    rejected: list[RejectedItem],
+) -> None:
+    """Compare what a request sent again with what is stored: an item whose id was stored
+    before (`already_stored`) against the stored row, an id sent twice in the batch
+    (`repeats`) against its first copy. A difference is a conflict (record_conflict). Shared
+    by the kiosks' and the field devices' ingest; `stored_contents(ids)` and `content_of(item)`
+    give comparable tuples of their own table."""
+    stored = stored_contents([item.id for item in already_stored])
+    for item in already_stored:
+        if stored.get(item.id) != content_of(item):
+            record_conflict(device, item, rejected)
+    for item in repeats:
+        if content_of(item) != content_of(first_by_id[item.id]):
+            record_conflict(device, item, rejected)
 
 
 def record_conflict(kiosk: Kiosk, item, rejected: list[RejectedItem]) -> None:
