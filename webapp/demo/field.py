@@ -25,12 +25,20 @@ from webapp.sync.validation import Envelope
 from webapp.units.models import Unit
 
 DEMO_SURVEYOR = "khaosat.demo@hailong.local"
-FINDINGS = [
-    "Cán bộ không đeo thẻ công chức khi tiếp dân.",
-    "Bảng niêm yết phí, lệ phí đã cũ, thiếu thủ tục mới.",
-    "Quầy số 2 vắng người trong giờ làm việc (9 giờ 40).",
-    "Không phát giấy tiếp nhận hồ sơ và hẹn trả kết quả cho người dân.",
-]
+# What an inspector writes when a check fails, per check of the packaged checklist.
+FINDINGS = {
+    "insp_card_worn": "Một cán bộ tại quầy không đeo thẻ công chức khi tiếp dân.",
+    "insp_attire_proper": "Cán bộ mặc áo thun, không đúng trang phục công sở.",
+    "insp_nameplate": "Quầy số 3 không có bảng tên, chức danh.",
+    "insp_at_desk": "Quầy số 2 vắng người lúc 9 giờ 40 khi có 5 người đang chờ.",
+    "insp_polite": "Cán bộ trả lời cộc lốc, yêu cầu người dân quay lại mà không giải thích.",
+    "insp_no_money_asked": "Người dân phản ánh được gợi ý nộp thêm tiền để nhận kết quả sớm.",
+    "insp_queue_working": "Máy lấy số hỏng từ đầu tuần, người dân tự xếp hàng.",
+    "insp_procedures_fees_posted": "Bảng niêm yết phí, lệ phí đã cũ, thiếu thủ tục mới.",
+    "insp_feedback_posted": "Không thấy số điện thoại đường dây nóng tại khu vực chờ.",
+    "insp_receipts_issued": "Không phát giấy tiếp nhận hồ sơ và hẹn trả kết quả cho người dân.",
+}
+GENERIC_FINDING = "Đoàn kiểm tra ghi nhận chưa đạt yêu cầu tại thời điểm kiểm tra."
 
 
 def _demo_device() -> tuple[Kiosk, User]:
@@ -75,7 +83,8 @@ def _answers(rng: random.Random, definition: dict, quality: float) -> dict:
             continue
         if question["kind"] == "text":
             if question["id"].endswith("_finding"):
-                answers[question["id"]] = rng.choice(FINDINGS)
+                check = question["show_if"]["question"]
+                answers[question["id"]] = FINDINGS.get(check, GENERIC_FINDING)
             continue
         answers[question["id"]] = _value(rng, question, quality)
     return answers
@@ -95,11 +104,13 @@ def generate_field(year: int | None = None, seed: int = 1, per_ward: int = 30) -
     items = []
     for version in field_surveys():
         definition = version.definition
-        count = per_ward if definition.get("kind") == "household" else 2
+        household = definition.get("kind") == "household"
+        count = per_ward if household else 2
         for unit in sorted(surveyor.units, key=lambda u: u.slug):
             if unit.type_code not in (version.survey.unit_types or []):
                 continue
-            quality = rng.uniform(0.55, 0.9)
+            # Households vary from ward to ward; most checks of a counter pass.
+            quality = rng.uniform(0.55, 0.9) if household else rng.uniform(0.85, 0.97)
             for _ in range(count):
                 submitted = start + span * rng.random()
                 items.append(
