@@ -226,6 +226,55 @@ def test_offline_interview_resumed_after_reload_then_synced(
     assert row["answers"] == given
 
 
+def test_a_household_interview_records_the_consent_to_a_follow_up_call(
+    surveyor, app, kiosk_server, new_context
+):
+    """SPEC 13 in the field: the consent text read out, the box ticked, a number checked on
+    the phone; sent with the interview and stored encrypted, tied to it."""
+    from webapp.contacts import crypto
+    from webapp.contacts.models import Contact
+
+    context, page = signed_in_phone(new_context, kiosk_server)
+    context.set_offline(True)
+    start(page, unit="tan-dinh")
+    finish_interview(page, {})
+    consent = page.locator("[data-field-consent]")
+    expect(consent).to_be_visible()
+    expect(consent.locator("[data-consent-text]")).to_contain_text("Ủy ban Mặt trận Tổ quốc")
+    expect(consent.locator("[data-consent-version]")).to_have_text(
+        "Phiên bản nội dung đồng ý: 2026-1"
+    )
+    expect(consent.locator("input[name=phone]")).to_be_hidden()  # until the box is ticked
+    consent.locator("input[name=consent]").check()
+    consent.locator("input[name=phone]").fill("12345")
+    page.click("button[data-action=submit]")
+    expect(consent.locator("[data-consent-error]")).to_contain_text("Số điện thoại chưa đúng")
+    expect(page.locator(field_screen("review"))).to_be_visible()  # not sent
+    expect(page.locator("[data-field-outbox]")).to_have_text("0")
+    consent.locator("input[name=phone]").fill("0912 345 678")
+    expect(consent.locator("[data-consent-error]")).to_have_text("")
+    shot(page, "field-consent")
+    page.click("button[data-action=submit]")
+    page.wait_for_selector(field_screen("done"))
+    expect(page.locator("[data-field-outbox]")).to_have_text("1")
+
+    context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.locator("[data-field-outbox]")).to_have_text("0", timeout=20_000)
+    (row,) = wait_stored(app, 1)
+    assert row["unit"] == "tan-dinh"
+    with app.app_context():
+        contact = db.session.scalars(select(Contact)).one()
+        assert str(contact.field_response_id) == row["id"]
+        assert crypto.decrypt(contact.phone_ciphertext) == "0912345678"
+    # The next interview starts with an empty consent box.
+    page.click("button[data-action=home]")
+    start(page)
+    finish_interview(page, {})
+    expect(consent.locator("input[name=consent]")).not_to_be_checked()
+    expect(consent.locator("input[name=phone]")).to_have_value("")
+
+
 def test_required_question_blocks_next_with_a_message(surveyor, kiosk_server, new_context):
     _context, page = signed_in_phone(new_context, kiosk_server)
     start(page)
@@ -249,6 +298,7 @@ def test_sign_out_offline_keeps_the_unsent_interview_until_sent(
     start(page, survey="conduct_inspection")
     given: dict = {}
     finish_interview(page, given)
+    expect(page.locator("[data-field-consent]")).to_be_hidden()  # no citizen to consent
     page.click("button[data-action=submit]")
     page.wait_for_selector(field_screen("done"))
     page.click("button[data-action=home]")

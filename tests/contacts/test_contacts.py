@@ -152,8 +152,9 @@ def test_the_auditor_downloads_the_contacts_and_it_is_audited(kiosk, client, see
     assert reply.mimetype == "text/csv"
     assert reply.headers["Cache-Control"] == "no-store"
     rows = _csv_rows(reply)
-    assert rows[0] == ["thời điểm", "đơn vị", "số điện thoại", "phiên bản đồng ý"]
+    assert rows[0] == ["thời điểm", "đơn vị", "số điện thoại", "phiên bản đồng ý", "nơi đồng ý"]
     assert len(rows) == 2
+    assert rows[1][4] == "kiosk tại quầy"
     assert rows[1][2] == NATIONAL
     assert rows[1][3] == CURRENT_VERSION
     assert rows[1][1] == "Phường Sài Gòn"

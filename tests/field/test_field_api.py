@@ -3,67 +3,20 @@ responses through /api/v1/sync, stamped with the surveyor and the ward, stored o
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import make_app
 from tests.factories import PASSWORD, kiosk_for, login, make_user
-from tests.field.answers import complete_answers, definition_of
+from tests.field.answers import definition_of
+from tests.field.conftest import SURVEYOR, item, sync
 from webapp.extensions import db
 from webapp.field.models import FieldResponse
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import hash_secret, revoke_kiosk
 from webapp.responses.models import AnswerCount, QuarantinedResponse, Response
 from webapp.units.services import get_unit
-
-SURVEYOR = "mttq.saigon@example.vn"
-NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-@pytest.fixture
-def surveyor(seeded):
-    with seeded.app_context():
-        make_user(SURVEYOR, "surveyor", "sai-gon", "tan-dinh")
-        db.session.commit()
-    return SURVEYOR
-
-
-@pytest.fixture
-def token(seeded, client, surveyor):
-    login(client, surveyor)
-    reply = client.post("/api/v1/field/token")
-    assert reply.status_code == 200, reply.get_data(as_text=True)
-    return reply.get_json()["token"]
-
-
-def item(seeded, survey="papi_household", unit="sai-gon", overrides=None, **fields):
-    with seeded.app_context():
-        answers = complete_answers(definition_of(survey), overrides)
-    return {
-        "id": str(uuid.uuid4()),
-        "survey": survey,
-        "version": 1,
-        "locale": "vi",
-        "unit": unit,
-        "started_at": iso(NOW - timedelta(minutes=25)),
-        "submitted_at": iso(NOW - timedelta(minutes=1)),
-        "answers": answers,
-        **fields,
-    }
-
-
-def sync(client, token, *items):
-    return client.post(
-        "/api/v1/sync",
-        json={"device_time": iso(NOW), "responses": list(items)},
-        headers={"Authorization": f"Bearer {token}"},
-    )
 
 
 def counts(app):
@@ -229,11 +182,17 @@ def test_required_answers_follow_the_skip_logic(seeded, client, token):
 
 def test_bad_answers_and_contacts_are_refused_item_by_item(seeded, client, token):
     wrong_kind = item(seeded, overrides={"par_meeting_invited": 3})
-    with_contact = item(seeded, contact={"phone": "0903123456", "consent": True})
-    body = sync(client, token, wrong_kind, with_contact).get_json()
+    # An inspection of a counter has no citizen to consent (tests/field/test_field_contacts.py
+    # covers a household interview's contact).
+    inspection_contact = item(
+        seeded, survey="conduct_inspection", contact={"phone": "0903123456", "consent": True}
+    )
+    body = sync(client, token, wrong_kind, inspection_contact).get_json()
     errors = {entry["id"]: entry["errors"] for entry in body["rejected"]}
     assert errors[wrong_kind["id"]] == {"answers.par_meeting_invited": "must be true or false"}
-    assert "contact" in errors[with_contact["id"]]
+    assert errors[inspection_contact["id"]] == {
+        "contact": "only a household interview records a contact"
+    }
     assert counts(seeded) == (0, 0, 0, 2)
     with seeded.app_context():
         held = db.session.scalars(select(QuarantinedResponse)).all()

@@ -567,7 +567,23 @@ def _schemas(max_items: int) -> dict:
                                 "type": "object",
                                 "description": "Sections and questions (docs/field.md).",
                             },
+                            "records_contact": {
+                                "type": "boolean",
+                                "description": (
+                                    "Whether an interview of this survey may carry a consented "
+                                    "follow-up `contact` (household surveys; not inspections)."
+                                ),
+                            },
                         },
+                    },
+                },
+                "contact": {
+                    "type": "object",
+                    "description": "The consent text read out before a contact is taken.",
+                    "properties": {
+                        "optin": {"type": "boolean"},
+                        "consent_version": {"type": "string"},
+                        "consent_text": BILINGUAL,
                     },
                 },
                 "settings": {

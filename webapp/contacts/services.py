@@ -36,6 +36,7 @@ class NewContact:
     unit_id: int
     phone: str  # normalised (phone.normalise_phone)
     consent_version: str
+    field: bool = False  # response_id names a field interview, not a kiosk response
 
 
 def store_contacts(contacts: Iterable[NewContact], now: datetime | None = None) -> int:
@@ -47,7 +48,8 @@ def store_contacts(contacts: Iterable[NewContact], now: datetime | None = None) 
     for contact in contacts:
         db.session.add(
             Contact(
-                response_id=contact.response_id,
+                response_id=None if contact.field else contact.response_id,
+                field_response_id=contact.response_id if contact.field else None,
                 unit_id=contact.unit_id,
                 created_at=now,
                 consent_version=contact.consent_version,
@@ -79,8 +81,13 @@ def export_contacts(period: Period | None, locale: str) -> tuple[str, int]:
             pgettext("contacts csv", "unit"),
             pgettext("contacts csv", "phone number"),
             pgettext("contacts csv", "consent version"),
+            pgettext("contacts csv", "where given"),
         ]
     )
+    sources = {
+        False: pgettext("contacts csv", "kiosk"),
+        True: pgettext("contacts csv", "field interview"),
+    }
     count = 0
     for contact, unit in db.session.execute(_in_period(period)).all():
         writer.writerow(
@@ -89,6 +96,7 @@ def export_contacts(period: Period | None, locale: str) -> tuple[str, int]:
                 unit.name_en if locale == "en" else unit.name_vi,
                 crypto.decrypt(contact.phone_ciphertext),
                 contact.consent_version,
+                sources[contact.field_response_id is not None],
             ]
         )
         count += 1

@@ -6,10 +6,11 @@ from flask import current_app
 
 from webapp.audit.services import record
 from webapp.auth.models import User
+from webapp.contacts.services import contact_settings
 from webapp.dbtypes import utcnow
 from webapp.errors import APIError
 from webapp.extensions import db
-from webapp.field.ingest import surveyable_units
+from webapp.field.ingest import records_contact, surveyable_units
 from webapp.kiosk.models import Kiosk
 from webapp.kiosk.services import hash_secret
 from webapp.surveys.services import field_surveys
@@ -60,9 +61,13 @@ def field_config(device: Kiosk) -> dict:
                 "title": {"vi": version.survey.title_vi, "en": version.survey.title_en},
                 "unit_types": list(version.survey.unit_types or []),
                 "definition": version.definition,
+                "records_contact": records_contact(version.definition),
             }
             for version in field_surveys()
         ],
+        # The consent a citizen interviewed at home may give (SPEC 13): offered in the
+        # interviews of the surveys that record a contact, as the kiosk's opt-in screen is.
+        "contact": contact_settings(True),
         "settings": {
             "sync_max_responses": int(config["SYNC_MAX_RESPONSES"]),
             "sync_max_bytes": int(config["SYNC_MAX_BYTES"]),

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from webapp.contacts.services import NewContact, store_contacts
 from webapp.dbtypes import utcnow
 from webapp.extensions import db
 from webapp.field.models import FieldResponse
@@ -34,6 +35,7 @@ from webapp.sync.validation import (
     RejectedItem,
     SurveyRules,
     answers_key,
+    check_contact,
     check_device_time,
     parse_item_fields,
 )
@@ -48,6 +50,7 @@ class FieldRules(SurveyRules):
         super().__init__(definition)
         self.unit_types = frozenset(unit_types)
         self.order = [q["id"] for q in definition.get("questions") or []]
+        self.records_contact = records_contact(definition)
 
     def check_answers(self, answers, errors: dict) -> dict:
         kept = self.check_values(answers, errors)
@@ -63,6 +66,12 @@ class FieldRules(SurveyRules):
             ):
                 errors[f"answers.{qid}"] = "is required"
         return kept
+
+
+def records_contact(definition: dict) -> bool:
+    """Whether an interview of this survey may carry a consented follow-up contact (SPEC 13):
+    a household interview, whose citizen can agree; not an inspection of a counter."""
+    return definition.get("kind") == "household"
 
 
 def shown(question: dict, answers: dict) -> bool:
@@ -86,6 +95,8 @@ class FieldItem:
     device_started_at: datetime | None
     device_submitted_at: datetime
     payload: dict
+    # A consented follow-up contact (SPEC 13): (normalised phone, consent version).
+    contact: tuple[str, str] | None = None
 
 
 def surveyable_units(device: Kiosk) -> dict[str, Unit]:
@@ -163,8 +174,12 @@ def check_field_item(item, rules_for, units: dict[str, Unit], correction, device
         errors["unit"] = "not a unit this surveyor is assigned to"
     elif rules is not None and unit.type_code not in rules.unit_types:
         errors["unit"] = "this survey is not used for this kind of unit"
+    contact = None
     if item.get("contact") is not None:
-        errors["contact"] = "field interviews do not carry contacts"
+        if rules is not None and not rules.records_contact:
+            errors["contact"] = "only a household interview records a contact"
+        else:
+            contact = check_contact(item["contact"], errors)
 
     if errors:
         return RejectedItem(fields.client_id, item, errors)
@@ -188,6 +203,7 @@ def check_field_item(item, rules_for, units: dict[str, Unit], correction, device
         device_started_at=fields.started,
         device_submitted_at=fields.submitted,
         payload=item,
+        contact=contact,
     )
 
 
@@ -284,6 +300,13 @@ def ingest_field_batch(
             }
             for item in items
         ]
+    )
+
+    # Only interviews this request stored: a resent one never stores its contact twice.
+    store_contacts(
+        NewContact(item.id, item.unit_id, item.contact[0], item.contact[1], field=True)
+        for item in items
+        if item.contact is not None and item.id in inserted
     )
 
     settle_resent(

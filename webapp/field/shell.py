@@ -27,6 +27,7 @@ MODULES = (
     "js/outbox/queue.js",
     "js/outbox/sync.js",
     "js/kiosk/api.js",
+    "js/kiosk/contact.js",
     "js/kiosk/i18n.js",
     "js/kiosk/uuid.js",
     "js/field/api.js",

@@ -65,6 +65,17 @@ FIELD_STRINGS: dict[str, dict[str, str]] = {
         "no_answer": "(chưa trả lời)",
         "submit": "Gửi phiếu",
         "edit": "Sửa",
+        # follow-up contact (SPEC 13), on the review screen of a household interview
+        "consent_title": "Liên hệ khảo sát tiếp theo (không bắt buộc)",
+        "consent_help": "Đọc cho người được phỏng vấn nghe nội dung dưới đây. Chỉ ghi số điện "
+        "thoại khi họ đồng ý.",
+        "consent_agree": "Người được phỏng vấn đồng ý với nội dung trên",
+        "contact_phone": "Số điện thoại",
+        "contact_placeholder": "Ví dụ: 0912 345 678",
+        "contact_invalid": "Số điện thoại chưa đúng: số di động 10 chữ số (ví dụ 0912 345 678) "
+        "hoặc số cố định bắt đầu bằng 02.",
+        "contact_version": "Phiên bản nội dung đồng ý: {version}",
+        "contact_recorded": "Có số điện thoại liên hệ (đã đồng ý)",
         # done
         "done_title": "Đã lưu phiếu",
         "done_queued": "Phiếu sẽ được gửi lên máy chủ khi có mạng.",
@@ -127,6 +138,16 @@ FIELD_STRINGS: dict[str, dict[str, str]] = {
         "no_answer": "(not answered)",
         "submit": "Send form",
         "edit": "Edit",
+        "consent_title": "Follow-up contact (optional)",
+        "consent_help": "Read the text below to the person interviewed. Write down a phone "
+        "number only if they agree.",
+        "consent_agree": "The person interviewed agrees to the text above",
+        "contact_phone": "Phone number",
+        "contact_placeholder": "For example: 0912 345 678",
+        "contact_invalid": "This phone number is not valid: a 10-digit mobile number (for "
+        "example 0912 345 678) or a landline starting with 02.",
+        "contact_version": "Consent text version: {version}",
+        "contact_recorded": "A follow-up phone number was given (with consent)",
         "done_title": "Form saved",
         "done_queued": "The form will be sent to the server when online.",
         "done_sent": "The form has been sent to the server.",

@@ -7,6 +7,7 @@ import { openKioskDb } from '../outbox/db.js';
 import { Outbox, payloadOf } from '../outbox/queue.js';
 import { Syncer } from '../outbox/sync.js';
 import { fetchConfig } from '../kiosk/api.js';
+import { normalisePhone } from '../kiosk/contact.js';
 import { Translator } from '../kiosk/i18n.js';
 import { uuidv7 } from '../kiosk/uuid.js';
 import { endSession, requestToken } from './api.js';
@@ -253,6 +254,7 @@ async function startInterview(event) {
   };
   await outbox.saveDraft(record);
   state.record = record;
+  clearConsent();
   renderSection();
   show('interview');
 }
@@ -263,6 +265,7 @@ async function resumeInterview(id) {
   state.record = record;
   const total = definition().sections.length;
   record.local = { ...(record.local || {}), section: Math.min(record.local?.section || 0, total - 1) };
+  clearConsent();
   renderSection();
   show('interview');
 }
@@ -400,6 +403,60 @@ function renderReview() {
     parts.push(box);
   }
   $('[data-review]').replaceChildren(...parts);
+  renderConsent();
+}
+
+// ---------------------------------------------------------------- follow-up contact
+
+// The consent a household interview may record (SPEC 13), as the kiosk's opt-in screen does:
+// the text the citizen hears and its version come with the config. The number typed lives
+// only in the form until the interview is sent: never in a draft.
+function consentSettings() {
+  const settings = state.config?.contact;
+  const offered = surveyOf(state.record?.survey)?.records_contact && settings?.consent_text && settings.consent_version;
+  return offered ? settings : null;
+}
+
+function renderConsent() {
+  const settings = consentSettings();
+  const box = $('[data-field-consent]');
+  box.hidden = !settings;
+  if (!settings) return;
+  $('[data-consent-text]', box).textContent = i18n.pick(settings.consent_text);
+  $('[data-consent-version]', box).textContent = i18n.t('contact_version', { version: settings.consent_version });
+  $('[data-consent-phone]', box).hidden = !$('[data-consent-agree]', box).checked;
+  if ($('[data-consent-error]', box).textContent) showPhoneError();
+}
+
+function showPhoneError() {
+  $('[data-consent-error]').textContent = i18n.t('contact_invalid');
+  $('#field-phone').setAttribute('aria-invalid', 'true');
+}
+
+function hidePhoneError() {
+  $('[data-consent-error]').textContent = '';
+  $('#field-phone').removeAttribute('aria-invalid');
+}
+
+function clearConsent() {
+  $('[data-consent-agree]').checked = false;
+  $('#field-phone').value = '';
+  $('[data-consent-phone]').hidden = true;
+  hidePhoneError();
+}
+
+// {phone, consent, consent_version} when the citizen agreed; null when not asked or not
+// agreed; false when they agreed but the number is not valid (the interview is not sent yet).
+function consentedContact() {
+  const settings = consentSettings();
+  if (!settings || !$('[data-consent-agree]').checked) return null;
+  const phone = normalisePhone($('#field-phone').value);
+  if (!phone) {
+    showPhoneError();
+    $('#field-phone').focus();
+    return false;
+  }
+  return { phone, consent: true, consent_version: settings.consent_version };
 }
 
 const i18n_ = { pick: (value) => i18n.pick(value), t: (key) => i18n.t(key) };
@@ -425,10 +482,15 @@ async function refreshDone() {
 
 async function submitInterview() {
   if (!state.record || state.submitting) return;
+  const contact = consentedContact();
+  if (contact === false) return;
   state.submitting = true;
   try {
     const answers = keptAnswers(definition(), state.record.answers);
-    await outbox.submit(state.record.id, { answers, locale: i18n.lang, submitted_at: new Date().toISOString() });
+    const changes = { answers, locale: i18n.lang, submitted_at: new Date().toISOString() };
+    if (contact) changes.contact = contact; // queued with the interview, never on its own
+    await outbox.submit(state.record.id, changes);
+    clearConsent();
     state.doneId = state.record.id;
     state.record = null;
     renderDone(true);
@@ -566,6 +628,13 @@ function wire() {
     show('interview');
   });
   $('[data-action=submit]').addEventListener('click', submitInterview);
+  $('[data-consent-agree]').addEventListener('change', () => {
+    $('[data-consent-phone]').hidden = !$('[data-consent-agree]').checked;
+    if (!$('[data-consent-agree]').checked) hidePhoneError();
+  });
+  $('#field-phone').addEventListener('input', () => {
+    if ($('[data-consent-error]').textContent && normalisePhone($('#field-phone').value)) hidePhoneError();
+  });
   $('[data-action=home]').addEventListener('click', goHome);
   $('[data-action=sync]').addEventListener('click', () => {
     syncer.resetBackoff();
