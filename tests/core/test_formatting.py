@@ -146,3 +146,16 @@ def test_chart_points_carry_the_verdict_colour_and_formatted_values(app):
         assert few.value_label == "90.0% (n=10, too few)"
         empty = chart_point("Y", make_share(0, 0, Decimal("99"), minimum=30), "vi")
         assert (empty.pct, empty.value_label) == (None, "chưa có câu trả lời")
+
+
+def test_a_long_chart_label_takes_two_lines_instead_of_losing_its_end():
+    point = charts.Point("1. Tham gia của người dân ở cấp cơ sở", 80.0, 70.0, 90.0, "80")
+    svg = str(charts.interval_rows([point], None, "t", "d"))
+    assert ">1. Tham gia của người dân ở cấp</text>" in svg
+    assert ">cơ sở</text>" in svg
+    assert "…" not in svg
+    # What does not fit in two lines is cut, with an ellipsis, never silently.
+    words = " ".join(["Phường"] * 20)
+    lines = charts._label_lines(words, 32)
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert charts._label_lines("Bến Thành", 32) == ["Bến Thành"]

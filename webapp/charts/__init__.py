@@ -106,6 +106,10 @@ def interval_rows(
     """Horizontal dot-and-whisker chart: one row per unit/group, a dashed target line."""
     # Labels at 13-14 px stay legible in a PDF page and on a phone (10-11 px were not).
     label_w, value_w, plot_w, row_h, top = 250, 130, 400, 30, 28
+    # A long name (a PAPI axis, a merged ward) takes two lines rather than losing its end.
+    labels = [_label_lines(point.label, 32) for point in points]
+    if any(len(lines) > 1 for lines in labels):
+        row_h = 42
     width = label_w + plot_w + value_w
     height = top + row_h * max(1, len(points)) + 28
     floor = _scale_floor(points, target)
@@ -122,7 +126,9 @@ def interval_rows(
         body.append(_text(x(tick), top - 10, tick_label(tick), "middle", 13, MUTED))
     for i, point in enumerate(points):
         cy = top + row_h * i + row_h / 2
-        body.append(_text(label_w - 8, cy + 4, _short(point.label, 32), "end"))
+        lines = labels[i]
+        for j, line in enumerate(lines):
+            body.append(_text(label_w - 8, cy + 4 + (j - (len(lines) - 1) / 2) * 16, line, "end"))
         if point.pct is None:
             body.append(_text(label_w + 4, cy + 5, point.value_label, fill=MUTED, size=13))
             continue
@@ -266,6 +272,21 @@ def stacked_bar(
         body.append(_text(lx + 16, top + bar_h + 19, item, size=11))
         lx += 22 + 6.5 * len(item)
     return _svg(width, top + bar_h + 28, title, desc, body)
+
+
+def _label_lines(text: str, limit: int, most: int = 2) -> list[str]:
+    """`text` in lines of at most `limit` characters, broken between words; what does not
+    fit in `most` lines is cut with an ellipsis."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < most:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= limit:
+            line += " " + words.pop(0)
+        lines.append(line)
+    if words:
+        lines[-1] = _short(lines[-1] + " " + " ".join(words), limit)
+    return [_short(line, limit) for line in lines] or [""]
 
 
 def _short(text: str, limit: int) -> str:
