@@ -157,5 +157,6 @@ def test_a_long_chart_label_takes_two_lines_instead_of_losing_its_end():
     # What does not fit in two lines is cut, with an ellipsis, never silently.
     words = " ".join(["Phường"] * 20)
     lines = charts._label_lines(words, 32)
-    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert len(lines) == 2
+    assert lines[-1].endswith("…")
     assert charts._label_lines("Bến Thành", 32) == ["Bến Thành"]

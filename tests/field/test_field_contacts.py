@@ -4,6 +4,8 @@ leaves only through the auditors' CSV; purge and delete --phone reach it too."""
 
 import csv
 import io
+import json
+import uuid
 
 import pytest
 from sqlalchemy import func, select, text
@@ -23,8 +25,8 @@ TYPED = "+84 912.345-678"
 NATIONAL = "0912345678"
 
 
-def consented(seeded, phone=TYPED, **contact):
-    return item(seeded, contact={"phone": phone, "consent": True, **contact})
+def consented(seeded, phone=TYPED, unit="sai-gon", **contact):
+    return item(seeded, unit=unit, contact={"phone": phone, "consent": True, **contact})
 
 
 def contact_count(app) -> int:
@@ -138,3 +140,32 @@ def test_a_contact_belongs_to_exactly_one_response(seeded):
         with pytest.raises(Exception, match="(?i)check"):
             db.session.flush()
         db.session.rollback()
+
+
+def test_a_refused_interview_replayed_by_an_admin_is_stored_without_the_number(
+    seeded, client, token
+):
+    """Quarantine is plain JSON an admin reads: the number never reaches it, so an interview
+    corrected and replayed from there is stored without its contact (as a kiosk's)."""
+    wrong_ward = consented(seeded, unit="ben-thanh")  # not one of the surveyor's wards
+    (refused,) = sync(client, token, wrong_ward).get_json()["rejected"]
+    assert set(refused["errors"]) == {"unit"}
+    with seeded.app_context():
+        held = db.session.scalars(select(QuarantinedResponse)).one()
+        assert "contact" not in held.payload
+        assert held.payload["contact_removed"] is True
+        make_user("admin@example.vn", "admin")
+        db.session.commit()
+        held_id, payload = held.id, dict(held.payload)
+    admin = seeded.test_client()
+    login(admin, "admin@example.vn")
+    corrected = {**payload, "unit": "tan-dinh"}
+    reply = admin.post(
+        f"/admin/quarantine/{held_id}",
+        data={"replay-payload": json.dumps(corrected), "replay-replay": "1"},
+    )
+    assert reply.status_code == 302, reply.get_data(as_text=True)
+    with seeded.app_context():
+        stored = db.session.get(FieldResponse, uuid.UUID(wrong_ward["id"]))
+        assert stored.unit.slug == "tan-dinh"
+    assert contact_count(seeded) == 0
