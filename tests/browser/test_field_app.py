@@ -251,6 +251,10 @@ def test_a_household_interview_records_the_consent_to_a_follow_up_call(
     expect(consent.locator("[data-consent-error]")).to_contain_text("Số điện thoại chưa đúng")
     expect(page.locator(field_screen("review"))).to_be_visible()  # not sent
     expect(page.locator("[data-field-outbox]")).to_have_text("0")
+    page.click("[data-lang=en]")  # the text and the message follow the language
+    expect(consent.locator("[data-consent-text]")).to_contain_text("Fatherland Front")
+    expect(consent.locator("[data-consent-error]")).to_contain_text("not valid")
+    page.click("[data-lang=vi]")
     consent.locator("input[name=phone]").fill("0912 345 678")
     expect(consent.locator("[data-consent-error]")).to_have_text("")
     shot(page, "field-consent")
