@@ -5,6 +5,16 @@ Questionnaire wording is not here: it is bilingual in the survey definitions. Ke
 by static/js/field/*.js; every key exists in both languages. `{n}` placeholders are filled in JS.
 """
 
+from webapp.kiosk.strings import KIOSK_STRINGS
+
+# The phone number is checked as on the kiosk (static/js/kiosk/contact.js): same words for it.
+PHONE_KEYS = ("contact_phone", "contact_placeholder", "contact_invalid", "contact_version")
+
+
+def _phone_strings(lang: str) -> dict[str, str]:
+    return {key: KIOSK_STRINGS[lang][key] for key in PHONE_KEYS}
+
+
 FIELD_STRINGS: dict[str, dict[str, str]] = {
     "vi": {
         "app_name": "Hài Lòng — Khảo sát thực địa",
@@ -70,12 +80,7 @@ FIELD_STRINGS: dict[str, dict[str, str]] = {
         "consent_help": "Đọc cho người được phỏng vấn nghe nội dung dưới đây. Chỉ ghi số điện "
         "thoại khi họ đồng ý.",
         "consent_agree": "Người được phỏng vấn đồng ý với nội dung trên",
-        "contact_phone": "Số điện thoại",
-        "contact_placeholder": "Ví dụ: 0912 345 678",
-        "contact_invalid": "Số điện thoại chưa đúng: số di động 10 chữ số (ví dụ 0912 345 678) "
-        "hoặc số cố định bắt đầu bằng 02.",
-        "contact_version": "Phiên bản nội dung đồng ý: {version}",
-        "contact_recorded": "Có số điện thoại liên hệ (đã đồng ý)",
+        **_phone_strings("vi"),
         # done
         "done_title": "Đã lưu phiếu",
         "done_queued": "Phiếu sẽ được gửi lên máy chủ khi có mạng.",
@@ -142,12 +147,7 @@ FIELD_STRINGS: dict[str, dict[str, str]] = {
         "consent_help": "Read the text below to the person interviewed. Write down a phone "
         "number only if they agree.",
         "consent_agree": "The person interviewed agrees to the text above",
-        "contact_phone": "Phone number",
-        "contact_placeholder": "For example: 0912 345 678",
-        "contact_invalid": "This phone number is not valid: a 10-digit mobile number (for "
-        "example 0912 345 678) or a landline starting with 02.",
-        "contact_version": "Consent text version: {version}",
-        "contact_recorded": "A follow-up phone number was given (with consent)",
+        **_phone_strings("en"),
         "done_title": "Form saved",
         "done_queued": "The form will be sent to the server when online.",
         "done_sent": "The form has been sent to the server.",

@@ -424,8 +424,15 @@ function renderConsent() {
   if (!settings) return;
   $('[data-consent-text]', box).textContent = i18n.pick(settings.consent_text);
   $('[data-consent-version]', box).textContent = i18n.t('contact_version', { version: settings.consent_version });
-  $('[data-consent-phone]', box).hidden = !$('[data-consent-agree]', box).checked;
+  showPhoneField();
   if ($('[data-consent-error]', box).textContent) showPhoneError();
+}
+
+// The number is asked only once the box is ticked; unticking drops a message shown.
+function showPhoneField() {
+  const agreed = $('[data-consent-agree]').checked;
+  $('[data-consent-phone]').hidden = !agreed;
+  if (!agreed) hidePhoneError();
 }
 
 function showPhoneError() {
@@ -441,8 +448,7 @@ function hidePhoneError() {
 function clearConsent() {
   $('[data-consent-agree]').checked = false;
   $('#field-phone').value = '';
-  $('[data-consent-phone]').hidden = true;
-  hidePhoneError();
+  showPhoneField();
 }
 
 // {phone, consent, consent_version} when the citizen agreed; null when not asked or not
@@ -628,10 +634,7 @@ function wire() {
     show('interview');
   });
   $('[data-action=submit]').addEventListener('click', submitInterview);
-  $('[data-consent-agree]').addEventListener('change', () => {
-    $('[data-consent-phone]').hidden = !$('[data-consent-agree]').checked;
-    if (!$('[data-consent-agree]').checked) hidePhoneError();
-  });
+  $('[data-consent-agree]').addEventListener('change', showPhoneField);
   $('#field-phone').addEventListener('input', () => {
     if ($('[data-consent-error]').textContent && normalisePhone($('#field-phone').value)) hidePhoneError();
   });
